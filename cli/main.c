@@ -1,0 +1,67 @@
+/*
+ * wax - S/MIME for the command line. main() parses the global options and
+ * hands over to one command (the table below); each command lives in its
+ * own cli/cmd_*.c file.
+ */
+#include <string.h>
+
+#include "commands.h"
+#include "ui.h"
+
+static const struct {
+    const char *name;
+    cli_command_fn fn;
+    const char *summary;
+} commands[] = {
+    {"cert", cmd_cert, "certificates: show (and, later, verify and the store)"},
+};
+
+static void
+usage(FILE *f)
+{
+    fprintf(f, "usage: wax [--store PATH] COMMAND [OPTIONS] [FILE]\n\n"
+               "wax signs, verifies, encrypts and decrypts S/MIME email.\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(f, "\n  wax COMMAND --help   options of one command\n"
+               "  wax --version        the version\n\n"
+               "Exit status: 0 success, 1 the message or the crypto failed,\n"
+               "2 usage, configuration or I/O error. See wax(1).\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return WAX_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("wax %s\n", WAX_VERSION_STRING);
+            return WAX_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
+            i++; /* the store arrives with the store issue */
+            continue;
+        }
+        ui_error("unknown option '%s'", argv[i]);
+        ui_hint("run 'wax --help' for the commands and options");
+        return WAX_EXIT_USAGE;
+    }
+    if (i == argc) {
+        usage(stderr);
+        return WAX_EXIT_USAGE;
+    }
+    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+        if (strcmp(argv[i], commands[c].name) == 0) {
+            return commands[c].fn(argc - i, argv + i);
+        }
+    }
+    ui_error("unknown command '%s'", argv[i]);
+    ui_hint("run 'wax --help' for the list of commands");
+    return WAX_EXIT_USAGE;
+}

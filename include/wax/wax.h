@@ -1,0 +1,10 @@
+/* wax/wax.h - everything libwax offers, one include. */
+#ifndef WAX_WAX_H
+#define WAX_WAX_H
+
+#include <wax/common.h>
+#include <wax/err.h>
+#include <wax/util.h>
+#include <wax/der.h>
+
+#endif
