@@ -233,10 +233,12 @@ WAX_API const char *wax_cipher_name(enum wax_cipher_alg alg);
  *   [AEAD encrypt: wax_cipher_get_tag]
  *   wax_cipher_cleanup (always; wipes the key schedule)
  *
- * Output bounds: update writes at most IN_LEN + wax_cipher_block_size(alg)
- * bytes for CBC and exactly IN_LEN bytes for GCM; OUT_CAP below that bound
- * is WAX_ERR_BUF_TOO_SMALL (checked before anything is processed). final
- * writes at most one block for CBC (OUT_CAP >= block size required) and
+ * Output bounds: with B = wax_cipher_block_size(alg) and P the bytes given
+ * to update but not yet output (always < 2B, 0 for GCM), update needs
+ * OUT_CAP >= floor((P + IN_LEN) / B) * B and writes at most that; for GCM
+ * that is exactly IN_LEN. OUT_CAP >= IN_LEN + B always suffices. A smaller
+ * OUT_CAP is WAX_ERR_BUF_TOO_SMALL (checked before anything is processed).
+ * final writes at most one block for CBC (OUT_CAP >= B required) and
  * nothing for GCM (OUT may be NULL).
  *
  * AEAD decryption gives plaintext from update before the tag is checked:
@@ -260,7 +262,8 @@ struct wax_cipher {
     void *impl; /* libcrypto state, private */
     uint8_t tag[WAX_GCM_MAX_TAG_BYTES];
     size_t tag_len;
-    uint64_t num_in; /* bytes given to update */
+    uint64_t num_in;  /* bytes given to update */
+    uint64_t num_out; /* bytes update wrote */
     wax_err err;
     bool tag_set;
     bool finished;
