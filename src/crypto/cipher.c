@@ -290,6 +290,9 @@ wax_cipher_set_aad(struct wax_cipher *c, const uint8_t *aad, size_t len)
     if (!wax_cipher_is_aead(c->alg)) {
         return cipher_fail(c, WAX_ERR_CRYPTO_UNSUPPORTED_ALG);
     }
+    if (aad == NULL && len > 0) {
+        return cipher_fail(c, WAX_ERR_INVALID_ARGUMENT);
+    }
     while (len > 0) {
         size_t step = len < CIPHER_MAX_STEP ? len : CIPHER_MAX_STEP;
         int outl = 0;
