@@ -707,7 +707,14 @@ wax_ber_to_der(const uint8_t *in, size_t in_len, size_t max_out,
 {
     struct to_der_ctx ctx = {out, max_out};
     struct wax_ber_reader r;
+    size_t start = out->len;
     wax_ber_reader_init(&r, WAX_MAX_DER_DEPTH, to_der_handler, &ctx);
-    WAX_TRY(wax_ber_reader_write(&r, in, in_len));
-    return wax_ber_reader_finish(&r);
+    wax_err err = wax_ber_reader_write(&r, in, in_len);
+    if (err == WAX_OK) {
+        err = wax_ber_reader_finish(&r);
+    }
+    if (err != WAX_OK) {
+        out->len = start; /* trailing data may follow a whole capture */
+    }
+    return err;
 }
