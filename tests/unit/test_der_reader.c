@@ -88,20 +88,20 @@ struct validate_row {
 
 static const struct validate_row validate_rows[] = {
     /* X.690 examples */
-    {"0101FF", WAX_OK},                         /* §8.2 BOOLEAN TRUE */
-    {"300A 1605 536D697468 0101FF", WAX_OK},    /* §8.9.3 SEQUENCE */
-    {"0307 040A3B5F291CD0", WAX_OK},            /* §8.6.4.2 BIT STRING */
-    {"0603 883703", WAX_OK},                    /* §8.19.5 {2 999 3} */
-    {"0500", WAX_OK},                           /* §8.8 NULL */
+    {"0101FF", WAX_OK},                      /* §8.2 BOOLEAN TRUE */
+    {"300A 1605 536D697468 0101FF", WAX_OK}, /* §8.9.3 SEQUENCE */
+    {"0307 040A3B5F291CD0", WAX_OK},         /* §8.6.4.2 BIT STRING */
+    {"0603 883703", WAX_OK},                 /* §8.19.5 {2 999 3} */
+    {"0500", WAX_OK},                        /* §8.8 NULL */
     {"3000", WAX_OK},
     {"3100", WAX_OK},
     {"0400", WAX_OK},
-    {"A003 020101", WAX_OK},                    /* [0] EXPLICIT INTEGER */
-    {"8001 FF", WAX_OK},                        /* [0] IMPLICIT, no rules */
-    {"4000", WAX_OK},                           /* [APPLICATION 0] */
-    {"C000", WAX_OK},                           /* [PRIVATE 0] */
+    {"A003 020101", WAX_OK}, /* [0] EXPLICIT INTEGER */
+    {"8001 FF", WAX_OK},     /* [0] IMPLICIT, no rules */
+    {"4000", WAX_OK},        /* [APPLICATION 0] */
+    {"C000", WAX_OK},        /* [PRIVATE 0] */
     {"0A0100", WAX_OK},
-    {"1400", WAX_OK},                           /* T61String: anything */
+    {"1400", WAX_OK}, /* T61String: anything */
     {"1401 FF", WAX_OK},
     /* truncation */
     {"", WAX_ERR_DER_TRUNCATED},
@@ -113,45 +113,45 @@ static const struct validate_row validate_rows[] = {
     {"0481FF 00", WAX_ERR_DER_TRUNCATED},
     {"0484 7FFFFFFF 00", WAX_ERR_DER_TRUNCATED},
     {"0488 7FFFFFFFFFFFFFFF", WAX_ERR_DER_TRUNCATED},
-    {"3002 0403", WAX_ERR_DER_TRUNCATED},       /* child overruns parent */
-    {"3003 0500 04", WAX_ERR_DER_TRUNCATED},    /* child header cut */
+    {"3002 0403", WAX_ERR_DER_TRUNCATED},    /* child overruns parent */
+    {"3003 0500 04", WAX_ERR_DER_TRUNCATED}, /* child header cut */
     {"9F", WAX_ERR_DER_TRUNCATED},
     {"9F81", WAX_ERR_DER_TRUNCATED},
     {"9F1F", WAX_ERR_DER_TRUNCATED},
     /* tags */
-    {"0000", WAX_ERR_DER_BAD_TAG},              /* [UNIVERSAL 0], EOC */
+    {"0000", WAX_ERR_DER_BAD_TAG}, /* [UNIVERSAL 0], EOC */
     {"2000", WAX_ERR_DER_BAD_TAG},
-    {"1000", WAX_ERR_DER_BAD_TAG},              /* primitive SEQUENCE */
-    {"1100", WAX_ERR_DER_BAD_TAG},              /* primitive SET */
-    {"0800", WAX_ERR_DER_BAD_TAG},              /* primitive EXTERNAL */
-    {"2101 FF", WAX_ERR_DER_BAD_TAG},           /* constructed BOOLEAN */
-    {"2203 020100", WAX_ERR_DER_BAD_TAG},       /* constructed INTEGER */
-    {"2500", WAX_ERR_DER_BAD_TAG},              /* constructed NULL */
-    {"2600", WAX_ERR_DER_BAD_TAG},              /* constructed OID */
-    {"2A00", WAX_ERR_DER_BAD_TAG},              /* constructed ENUMERATED */
-    {"9F1E00", WAX_ERR_DER_BAD_TAG},            /* 30 in high-tag form */
-    {"9F0000", WAX_ERR_DER_BAD_TAG},            /* 0 in high-tag form */
-    {"9F801F00", WAX_ERR_DER_BAD_TAG},          /* leading 0x80 */
-    {"9F1F00", WAX_OK},                         /* [31] */
+    {"1000", WAX_ERR_DER_BAD_TAG},        /* primitive SEQUENCE */
+    {"1100", WAX_ERR_DER_BAD_TAG},        /* primitive SET */
+    {"0800", WAX_ERR_DER_BAD_TAG},        /* primitive EXTERNAL */
+    {"2101 FF", WAX_ERR_DER_BAD_TAG},     /* constructed BOOLEAN */
+    {"2203 020100", WAX_ERR_DER_BAD_TAG}, /* constructed INTEGER */
+    {"2500", WAX_ERR_DER_BAD_TAG},        /* constructed NULL */
+    {"2600", WAX_ERR_DER_BAD_TAG},        /* constructed OID */
+    {"2A00", WAX_ERR_DER_BAD_TAG},        /* constructed ENUMERATED */
+    {"9F1E00", WAX_ERR_DER_BAD_TAG},      /* 30 in high-tag form */
+    {"9F0000", WAX_ERR_DER_BAD_TAG},      /* 0 in high-tag form */
+    {"9F801F00", WAX_ERR_DER_BAD_TAG},    /* leading 0x80 */
+    {"9F1F00", WAX_OK},                   /* [31] */
     {"BF1F00", WAX_OK},
-    {"9F7F00", WAX_OK},                         /* [127] */
-    {"9F810000", WAX_OK},                       /* [128] */
-    {"9F8180808000 00", WAX_OK},                /* [2^28] */
-    {"9F81FFFFFF7F 00", WAX_OK},                /* [2^29 - 1] */
+    {"9F7F00", WAX_OK},                             /* [127] */
+    {"9F810000", WAX_OK},                           /* [128] */
+    {"9F8180808000 00", WAX_OK},                    /* [2^28] */
+    {"9F81FFFFFF7F 00", WAX_OK},                    /* [2^29 - 1] */
     {"9F8280808000 00", WAX_ERR_DER_TAG_TOO_LARGE}, /* [2^29] */
     {"9FFFFFFFFFFF 00", WAX_ERR_DER_TAG_TOO_LARGE},
     {"9F8FFFFFFFFF", WAX_ERR_DER_TAG_TOO_LARGE},
     /* constructed strings */
-    {"2300", WAX_ERR_DER_CONSTRUCTED_STRING},   /* BIT STRING */
-    {"2400", WAX_ERR_DER_CONSTRUCTED_STRING},   /* OCTET STRING */
+    {"2300", WAX_ERR_DER_CONSTRUCTED_STRING}, /* BIT STRING */
+    {"2400", WAX_ERR_DER_CONSTRUCTED_STRING}, /* OCTET STRING */
     {"2403 040100", WAX_ERR_DER_CONSTRUCTED_STRING},
     {"2480 0000", WAX_ERR_DER_CONSTRUCTED_STRING},
-    {"2C00", WAX_ERR_DER_CONSTRUCTED_STRING},   /* UTF8String */
-    {"3300", WAX_ERR_DER_CONSTRUCTED_STRING},   /* PrintableString */
-    {"3600", WAX_ERR_DER_CONSTRUCTED_STRING},   /* IA5String */
-    {"3700", WAX_ERR_DER_CONSTRUCTED_STRING},   /* UTCTime */
-    {"3800", WAX_ERR_DER_CONSTRUCTED_STRING},   /* GeneralizedTime */
-    {"3E00", WAX_ERR_DER_CONSTRUCTED_STRING},   /* BMPString */
+    {"2C00", WAX_ERR_DER_CONSTRUCTED_STRING}, /* UTF8String */
+    {"3300", WAX_ERR_DER_CONSTRUCTED_STRING}, /* PrintableString */
+    {"3600", WAX_ERR_DER_CONSTRUCTED_STRING}, /* IA5String */
+    {"3700", WAX_ERR_DER_CONSTRUCTED_STRING}, /* UTCTime */
+    {"3800", WAX_ERR_DER_CONSTRUCTED_STRING}, /* GeneralizedTime */
+    {"3E00", WAX_ERR_DER_CONSTRUCTED_STRING}, /* BMPString */
     {"3004 2402 0400", WAX_ERR_DER_CONSTRUCTED_STRING},
     /* lengths */
     {"3080 0000", WAX_ERR_DER_INDEFINITE_LENGTH},
@@ -204,14 +204,14 @@ static const struct validate_row validate_rows[] = {
     {"03020101", WAX_ERR_DER_BAD_BIT_STRING},
     {"0303 04 FF08", WAX_ERR_DER_BAD_BIT_STRING},
     /* OBJECT IDENTIFIER */
-    {"0603 2A8648", WAX_OK},                    /* 1.2.840 */
-    {"0601 00", WAX_OK},                        /* 0.0 */
+    {"0603 2A8648", WAX_OK}, /* 1.2.840 */
+    {"0601 00", WAX_OK},     /* 0.0 */
     {"0600", WAX_ERR_DER_BAD_OID},
-    {"0602 2A86", WAX_ERR_DER_BAD_OID},         /* ends inside an arc */
+    {"0602 2A86", WAX_ERR_DER_BAD_OID}, /* ends inside an arc */
     {"0601 80", WAX_ERR_DER_BAD_OID},
-    {"0602 8001", WAX_ERR_DER_BAD_OID},         /* leading 0x80, first arc */
-    {"0603 2A8001", WAX_ERR_DER_BAD_OID},       /* leading 0x80, later arc */
-    {"060A 2A 8180808080808080 01", WAX_OK},    /* a huge arc is valid */
+    {"0602 8001", WAX_ERR_DER_BAD_OID},      /* leading 0x80, first arc */
+    {"0603 2A8001", WAX_ERR_DER_BAD_OID},    /* leading 0x80, later arc */
+    {"060A 2A 8180808080808080 01", WAX_OK}, /* a huge arc is valid */
     /* NULL */
     {"050100", WAX_ERR_DER_BAD_NULL},
     {"0502 0000", WAX_ERR_DER_BAD_NULL},
@@ -219,10 +219,10 @@ static const struct validate_row validate_rows[] = {
     {"1303 616263", WAX_OK},
     {"130B 41207A20302027282B2C2D", WAX_OK},
     {"1306 2E2F3A3D3F20", WAX_OK},
-    {"13012A", WAX_ERR_DER_BAD_STRING},         /* '*' */
-    {"130140", WAX_ERR_DER_BAD_STRING},         /* '@' */
-    {"130126", WAX_ERR_DER_BAD_STRING},         /* '&' */
-    {"13015F", WAX_ERR_DER_BAD_STRING},         /* '_' */
+    {"13012A", WAX_ERR_DER_BAD_STRING}, /* '*' */
+    {"130140", WAX_ERR_DER_BAD_STRING}, /* '@' */
+    {"130126", WAX_ERR_DER_BAD_STRING}, /* '&' */
+    {"13015F", WAX_ERR_DER_BAD_STRING}, /* '_' */
     {"130100", WAX_ERR_DER_BAD_STRING},
     {"1300", WAX_OK},
     {"1601 7F", WAX_OK},
@@ -235,23 +235,23 @@ static const struct validate_row validate_rows[] = {
     {"1A01 7E", WAX_OK},
     {"1A01 7F", WAX_ERR_DER_BAD_STRING},
     {"1A01 1F", WAX_ERR_DER_BAD_STRING},
-    {"0C02 C3A9", WAX_OK},                      /* U+00E9 */
-    {"0C03 E282AC", WAX_OK},                    /* U+20AC */
-    {"0C04 F09F9880", WAX_OK},                  /* U+1F600 */
-    {"0C04 F48FBFBF", WAX_OK},                  /* U+10FFFF */
-    {"0C03 EFBFBF", WAX_OK},                    /* U+FFFF */
-    {"0C02 C080", WAX_ERR_DER_BAD_STRING},      /* overlong NUL */
-    {"0C02 C1BF", WAX_ERR_DER_BAD_STRING},      /* overlong */
-    {"0C03 E08080", WAX_ERR_DER_BAD_STRING},    /* overlong */
-    {"0C04 F0808080", WAX_ERR_DER_BAD_STRING},  /* overlong */
-    {"0C03 EDA080", WAX_ERR_DER_BAD_STRING},    /* surrogate U+D800 */
-    {"0C03 EDBFBF", WAX_ERR_DER_BAD_STRING},    /* surrogate U+DFFF */
-    {"0C04 F4908080", WAX_ERR_DER_BAD_STRING},  /* U+110000 */
+    {"0C02 C3A9", WAX_OK},                     /* U+00E9 */
+    {"0C03 E282AC", WAX_OK},                   /* U+20AC */
+    {"0C04 F09F9880", WAX_OK},                 /* U+1F600 */
+    {"0C04 F48FBFBF", WAX_OK},                 /* U+10FFFF */
+    {"0C03 EFBFBF", WAX_OK},                   /* U+FFFF */
+    {"0C02 C080", WAX_ERR_DER_BAD_STRING},     /* overlong NUL */
+    {"0C02 C1BF", WAX_ERR_DER_BAD_STRING},     /* overlong */
+    {"0C03 E08080", WAX_ERR_DER_BAD_STRING},   /* overlong */
+    {"0C04 F0808080", WAX_ERR_DER_BAD_STRING}, /* overlong */
+    {"0C03 EDA080", WAX_ERR_DER_BAD_STRING},   /* surrogate U+D800 */
+    {"0C03 EDBFBF", WAX_ERR_DER_BAD_STRING},   /* surrogate U+DFFF */
+    {"0C04 F4908080", WAX_ERR_DER_BAD_STRING}, /* U+110000 */
     {"0C01 FF", WAX_ERR_DER_BAD_STRING},
-    {"0C01 80", WAX_ERR_DER_BAD_STRING},        /* lone continuation */
-    {"0C01 C3", WAX_ERR_DER_BAD_STRING},        /* cut sequence */
+    {"0C01 80", WAX_ERR_DER_BAD_STRING}, /* lone continuation */
+    {"0C01 C3", WAX_ERR_DER_BAD_STRING}, /* cut sequence */
     {"0C02 E282", WAX_ERR_DER_BAD_STRING},
-    {"0C02 C341", WAX_ERR_DER_BAD_STRING},      /* bad continuation */
+    {"0C02 C341", WAX_ERR_DER_BAD_STRING},       /* bad continuation */
     {"0C05 F888808080", WAX_ERR_DER_BAD_STRING}, /* 5-octet form */
     {"1E02 0041", WAX_OK},
     {"1E00", WAX_OK},
@@ -431,9 +431,14 @@ TEST(get_any_gives_tag_contents_element)
 TEST(get_any_rejects_and_leaves_span)
 {
     static const char *bad[] = {
-        "", "30", "3001", "0000", "1000", "2201 00", "2400", "3080 0000",
-        "04FF", "0481 05 0102030405", "048200 80", "9F1E00", "9F801F00",
-        "9F8280808000 00", "0402 00", "0489 010000000000000000",
+        "",          "30",
+        "3001",      "0000",
+        "1000",      "2201 00",
+        "2400",      "3080 0000",
+        "04FF",      "0481 05 0102030405",
+        "048200 80", "9F1E00",
+        "9F801F00",  "9F8280808000 00",
+        "0402 00",   "0489 010000000000000000",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t buf[32];
@@ -572,8 +577,7 @@ TEST(get_integer_table)
         {"020180", true, true, false, 0, true, -128},
         {"0201FF", true, true, false, 0, true, -1},
         {"0202FF7F", true, true, false, 0, true, -129},
-        {"02087FFFFFFFFFFFFFFF", true, false, true, INT64_MAX, true,
-         INT64_MAX},
+        {"02087FFFFFFFFFFFFFFF", true, false, true, INT64_MAX, true, INT64_MAX},
         {"02088000000000000000", true, true, false, 0, true, INT64_MIN},
         {"0209008000000000000000", true, false, true, 1ull << 63, false, 0},
         {"020900FFFFFFFFFFFFFFFF", true, false, true, UINT64_MAX, false, 0},
@@ -636,10 +640,10 @@ TEST(get_enumerated)
         bool ok;
         uint64_t value;
     } rows[] = {
-        {"0A0100", true, 0},        {"0A0105", true, 5},
-        {"0A020080", true, 128},    {"0A0180", false, 0},
-        {"0A020001", false, 0},     {"0A00", false, 0},
-        {"020101", false, 0},       {"0A09010000000000000000", false, 0},
+        {"0A0100", true, 0},     {"0A0105", true, 5},
+        {"0A020080", true, 128}, {"0A0180", false, 0},
+        {"0A020001", false, 0},  {"0A00", false, 0},
+        {"020101", false, 0},    {"0A09010000000000000000", false, 0},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         uint8_t buf[32];
@@ -717,13 +721,13 @@ TEST(get_named_bits_table)
         uint32_t bits;
     } rows[] = {
         {"030100", true, 0},
-        {"0302 0780", true, 1u << 0},          /* digitalSignature */
+        {"0302 0780", true, 1u << 0}, /* digitalSignature */
         {"0302 05A0", true, (1u << 0) | (1u << 2)},
         {"0302 0560", true, (1u << 1) | (1u << 2)},
         {"0302 0640", true, 1u << 1},
         {"0302 0186", true, (1u << 0) | (1u << 5) | (1u << 6)},
         {"0302 00FF", true, 0xFFu},
-        {"0303 07 0080", true, 1u << 8},       /* decipherOnly */
+        {"0303 07 0080", true, 1u << 8}, /* decipherOnly */
         {"0303 07 8080", true, (1u << 0) | (1u << 8)},
         {"0305 00 00000001", true, 1u << 31},
         {"0305 00 FFFFFFFF", true, 0xFFFFFFFFu},
@@ -755,8 +759,8 @@ TEST(get_named_bits_table)
                       "row %zu: bits 0x%x, want 0x%x", i, (unsigned)bits,
                       (unsigned)rows[i].bits);
         } else {
-            CHECK_MSG(SPAN_SAME(s, before) && bits == 0x5A5A,
-                      "row %zu moved", i);
+            CHECK_MSG(SPAN_SAME(s, before) && bits == 0x5A5A, "row %zu moved",
+                      i);
         }
     }
 }
@@ -767,11 +771,10 @@ TEST(get_oid_table)
         const char *hex;
         bool ok;
     } rows[] = {
-        {"0603 2A8648", true},   {"0601 00", true},
-        {"0603 883703", true},   {"0600", false},
-        {"0602 2A86", false},    {"0602 8001", false},
-        {"0603 2A8001", false},  {"2603 2A8648", false},
-        {"0403 2A8648", false},  {"0604 2A8648", false},
+        {"0603 2A8648", true},  {"0601 00", true},      {"0603 883703", true},
+        {"0600", false},        {"0602 2A86", false},   {"0602 8001", false},
+        {"0603 2A8001", false}, {"2603 2A8648", false}, {"0403 2A8648", false},
+        {"0604 2A8648", false},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         uint8_t buf[16];

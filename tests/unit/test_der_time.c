@@ -62,12 +62,12 @@ static const struct time_row time_rows[] = {
     {GEN, "99991231235960Z", false, 0},
     {GEN, "99991232000000Z", false, 0},
     /* shapes the profile forbids */
-    {UTC, "7001010000Z", false, 0},      /* no seconds */
-    {UTC, "700101000000", false, 0},     /* no Z */
+    {UTC, "7001010000Z", false, 0},  /* no seconds */
+    {UTC, "700101000000", false, 0}, /* no Z */
     {UTC, "700101000000z", false, 0},
     {UTC, "700101000000+0000", false, 0},
     {UTC, "7001010000+0100", false, 0},
-    {UTC, "19700101000000Z", false, 0},  /* GeneralizedTime length */
+    {UTC, "19700101000000Z", false, 0}, /* GeneralizedTime length */
     {UTC, "0700101000000Z", false, 0},
     {UTC, "70010100000Z", false, 0},
     {UTC, "7001010000000Z", false, 0},
@@ -75,7 +75,7 @@ static const struct time_row time_rows[] = {
     {UTC, "7001010000-0Z", false, 0},
     {UTC, "7O0101000000Z", false, 0},
     {UTC, "", false, 0},
-    {GEN, "700101000000Z", false, 0},    /* UTCTime length */
+    {GEN, "700101000000Z", false, 0},     /* UTCTime length */
     {GEN, "19700101000000.0Z", false, 0}, /* fractions */
     {GEN, "19700101000000.5Z", false, 0},
     {GEN, "197001010000Z", false, 0},
@@ -198,8 +198,8 @@ TEST(civil_limits)
     struct wax_civil_time ct, out;
     int64_t t;
     static const struct wax_civil_time bad[] = {
-        {-1, 12, 31, 0, 0, 0}, {10000, 1, 1, 0, 0, 0}, {2000, 0, 1, 0, 0, 0},
-        {2000, 13, 1, 0, 0, 0}, {2000, 1, 0, 0, 0, 0}, {2000, 2, 30, 0, 0, 0},
+        {-1, 12, 31, 0, 0, 0},  {10000, 1, 1, 0, 0, 0}, {2000, 0, 1, 0, 0, 0},
+        {2000, 13, 1, 0, 0, 0}, {2000, 1, 0, 0, 0, 0},  {2000, 2, 30, 0, 0, 0},
         {1900, 2, 29, 0, 0, 0}, {2000, 1, 1, -1, 0, 0}, {2000, 1, 1, 24, 0, 0},
         {2000, 1, 1, 0, -1, 0}, {2000, 1, 1, 0, 60, 0}, {2000, 1, 1, 0, 0, -1},
         {2000, 1, 1, 0, 0, 60},
@@ -307,8 +307,8 @@ TEST(rfc3339_parse_table)
         bool ok = wax_time_parse_rfc3339(rows[i].text, &t);
         CHECK_MSG(ok == rows[i].ok, "row %zu (%s)", i, rows[i].text);
         if (ok) {
-            CHECK_MSG(t == rows[i].t, "row %zu (%s): got %lld", i,
-                      rows[i].text, (long long)t);
+            CHECK_MSG(t == rows[i].t, "row %zu (%s): got %lld", i, rows[i].text,
+                      (long long)t);
         } else {
             CHECK_MSG(t == 4242, "row %zu wrote its output", i);
         }
