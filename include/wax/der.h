@@ -406,8 +406,7 @@ wax_der_builder_add_null(struct wax_der_builder *b);
 
 /*
  * wax_der_builder_add_oid appends an OBJECT IDENTIFIER from its contents
- * octets. Checked as wax_der_get_oid does (WAX_ERR_DER_BAD_OID): non-empty,
- * minimal base-128 arcs, last octet ends an arc.
+ * octets, checked by wax_der_check_primitive (WAX_ERR_DER_BAD_OID).
  */
 WAX_API WAX_MUST_CHECK wax_err wax_der_builder_add_oid(
     struct wax_der_builder *b, const uint8_t *oid, size_t len);
@@ -452,10 +451,8 @@ wax_der_builder_add_generalized_time(struct wax_der_builder *b, int64_t t);
  * (WAX_DER_UTF8_STRING, _PRINTABLE_STRING, _IA5_STRING, _NUMERIC_STRING,
  * _VISIBLE_STRING, _T61_STRING, _BMP_STRING or _UNIVERSAL_STRING; any other
  * tag is WAX_ERR_DER_BAD_TAG). The contents are checked against the type
- * (WAX_ERR_DER_BAD_STRING): valid UTF-8 without overlong forms or
- * surrogates, the PrintableString, NumericString, VisibleString and IA5
- * alphabets, whole BMP (2-byte) and Universal (4-byte) characters. T61 is
- * not checked.
+ * by wax_der_check_primitive (WAX_ERR_DER_BAD_STRING); T61String is not
+ * checked.
  */
 WAX_API WAX_MUST_CHECK wax_err wax_der_builder_add_string(
     struct wax_der_builder *b, uint32_t tag, const uint8_t *data, size_t len);
@@ -617,15 +614,14 @@ WAX_API uint64_t wax_ber_reader_offset(const struct wax_ber_reader *r);
  * lengths in minimal form; constructed universal strings (BIT STRING,
  * OCTET STRING, the character strings, UTCTime and GeneralizedTime) merged
  * into one primitive string; BOOLEAN TRUE as 0xFF; the unused bits of a
- * BIT STRING set to zero. Inside a capture the reader also checks what DER
- * and BER share: INTEGER and ENUMERATED non-empty and minimal
- * (WAX_ERR_DER_BAD_INTEGER), BOOLEAN one octet (WAX_ERR_DER_BAD_BOOLEAN),
- * NULL empty (WAX_ERR_DER_BAD_NULL), OID contents (WAX_ERR_DER_BAD_OID),
- * BIT STRING form (WAX_ERR_DER_BAD_BIT_STRING: unused bits over 7, unused
- * bits in an empty or a non-final segment), segments of a constructed
- * string of the string's own type (WAX_ERR_BER_BAD_TAG). Not done: SET
- * sorting (the reader cannot tell SET from SET OF), and the text of
- * strings and times is not checked.
+ * BIT STRING set to zero. Each primitive universal value is then checked
+ * by wax_der_check_primitive (its exact WAX_ERR_DER_* code), so a capture
+ * passes wax_der_validate. Also checked: the segments of a constructed
+ * string have the string's own type (WAX_ERR_BER_BAD_TAG), BIT STRING
+ * segments have their unused-bits octet and only the last has unused bits
+ * (WAX_ERR_DER_BAD_BIT_STRING). Not done: SET OF sorting (the reader cannot
+ * tell SET from SET OF). Context-specific and application tags keep their
+ * form: an implicitly tagged constructed string stays constructed.
  *
  * At most MAX_LEN bytes are appended, and no more than OUT's own cap
  * allows: beyond that the reader fails with WAX_ERR_BER_CAPTURE_TOO_LARGE.

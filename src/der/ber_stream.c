@@ -85,8 +85,11 @@ tag_form_valid(uint32_t tag)
     case 10: /* ENUMERATED */
     case 13: /* RELATIVE-OID */
         return !constructed;
+    case 8:  /* EXTERNAL */
+    case 11: /* EMBEDDED PDV */
     case 16: /* SEQUENCE */
     case 17: /* SET */
+    case 29: /* CHARACTER STRING */
         return constructed;
     default:
         return true;
@@ -204,61 +207,30 @@ cap_close(struct wax_ber_reader *r, size_t start)
     return WAX_OK;
 }
 
-static bool
-oid_valid(const uint8_t *oid, size_t len)
-{
-    if (len == 0 || (oid[len - 1] & 0x80)) {
-        return false;
-    }
-    bool arc_start = true;
-    for (size_t i = 0; i < len; i++) {
-        if (arc_start && oid[i] == 0x80) {
-            return false;
-        }
-        arc_start = !(oid[i] & 0x80);
-    }
-    return true;
-}
-
-/* cap_check_value checks (and, where BER and DER differ, rewrites) the
- * LEN contents at P of a universal primitive NUMBER. */
+/*
+ * cap_check_value checks the LEN contents at P of a primitive element with
+ * tag TAG: where BER and DER differ it rewrites them (BOOLEAN TRUE is 0xFF,
+ * X.690 §11.1; unused bits of a BIT STRING are zero, §11.2.1), then applies
+ * the strict reader's content rules, so that a capture passes
+ * wax_der_validate.
+ */
 static wax_err
-cap_check_value(struct wax_ber_reader *r, int number, uint8_t *p, size_t len)
+cap_check_value(struct wax_ber_reader *r, uint32_t tag, uint8_t *p, size_t len)
 {
-    switch (number) {
-    case 1: /* BOOLEAN, X.690 §8.2, §11.1 */
-        WAX_ENSURE(len == 1, WAX_ERR_DER_BAD_BOOLEAN);
-        if (p[0] != 0x00 && p[0] != 0xFF) {
-            p[0] = 0xFF;
-            r->cap_exact = false;
-        }
-        return WAX_OK;
-    case 2:  /* INTEGER, §8.3.2 */
-    case 10: /* ENUMERATED, §8.4 */
-        WAX_ENSURE(len > 0, WAX_ERR_DER_BAD_INTEGER);
-        WAX_ENSURE(len == 1 || !((p[0] == 0x00 && !(p[1] & 0x80)) ||
-                                 (p[0] == 0xFF && (p[1] & 0x80))),
-                   WAX_ERR_DER_BAD_INTEGER);
-        return WAX_OK;
-    case 5: /* NULL, §8.8 */
-        WAX_ENSURE(len == 0, WAX_ERR_DER_BAD_NULL);
-        return WAX_OK;
-    case 6: /* OBJECT IDENTIFIER, §8.19 */
-        WAX_ENSURE(oid_valid(p, len), WAX_ERR_DER_BAD_OID);
-        return WAX_OK;
-    case 3: { /* BIT STRING, §8.6.2, §11.2.1 */
-        WAX_ENSURE(len >= 1 && p[0] <= 7, WAX_ERR_DER_BAD_BIT_STRING);
-        WAX_ENSURE(len > 1 || p[0] == 0, WAX_ERR_DER_BAD_BIT_STRING);
+    if (tag == WAX_DER_BOOLEAN && len == 1 && p[0] != 0x00 && p[0] != 0xFF) {
+        p[0] = 0xFF;
+        r->cap_exact = false;
+    }
+    if (tag == WAX_DER_BIT_STRING && len > 1 && p[0] <= 7) {
         uint8_t mask = (uint8_t)((1u << p[0]) - 1u);
-        if (len > 1 && (p[len - 1] & mask) != 0) {
+        if ((p[len - 1] & mask) != 0) {
             p[len - 1] &= (uint8_t)~mask;
             r->cap_exact = false;
         }
-        return WAX_OK;
     }
-    default:
-        return WAX_OK;
-    }
+    struct wax_span contents;
+    wax_span_init(&contents, p, len);
+    return wax_der_check_primitive(tag, contents);
 }
 
 /* cap_begin: frame IDX has begun inside the capture (or is its root). */
@@ -319,7 +291,6 @@ static wax_err
 cap_end(struct wax_ber_reader *r, size_t idx)
 {
     struct wax_ber_frame *f = &r->frames[idx];
-    int number = UNIVERSAL_NUMBER(f->tag);
     if (r->cap_merge != SIZE_MAX && idx > r->cap_merge) {
         struct wax_ber_frame *m = &r->frames[r->cap_merge];
         if (UNIVERSAL_NUMBER(m->tag) == 3 && !(f->tag & WAX_DER_CONSTRUCTED)) {
@@ -329,18 +300,20 @@ cap_end(struct wax_ber_reader *r, size_t idx)
         }
         return WAX_OK;
     }
+    uint32_t tag = f->tag;
     if (idx == r->cap_merge) {
         r->cap_merge = SIZE_MAX;
-        if (number == 3) {
+        tag &= ~WAX_DER_CONSTRUCTED;
+        if (tag == WAX_DER_BIT_STRING) {
             r->cap_buf->data[f->out_start + 1] = f->unused_bits;
         }
-    } else if (f->tag & WAX_DER_CONSTRUCTED) {
-        number = -1;
     }
-    struct wax_buf *out = r->cap_buf;
-    size_t body_start = f->out_start + 1;
-    WAX_TRY(cap_check_value(r, number, out->data + body_start,
-                            out->len - body_start));
+    if (!(tag & WAX_DER_CONSTRUCTED)) {
+        struct wax_buf *out = r->cap_buf;
+        size_t body_start = f->out_start + 1;
+        WAX_TRY(cap_check_value(r, tag, out->data + body_start,
+                                out->len - body_start));
+    }
     return cap_close(r, f->out_start);
 }
 

@@ -14,6 +14,8 @@
 
 #include <wax/der.h>
 
+#include "der/reader_internal.h"
+
 /* Growable mode: the first allocation. */
 #define BUILDER_MIN_ALLOC 256
 
@@ -170,42 +172,17 @@ builder_put_tlv(struct wax_der_builder *root, uint32_t tag,
     return builder_put_tlv2(root, tag, NULL, 0, contents, len);
 }
 
-/*
- * element_size reads the header of the element at the start of IN (LEN
- * bytes): a well-formed tag and a definite length whose element fits in
- * LEN. Gives the whole element's size.
- */
+/* element_size gives the size of the strict-DER element header and
+ * contents at the start of IN (LEN bytes), which must fit. */
 static wax_err
 element_size(const uint8_t *in, size_t len, size_t *out_size)
 {
-    size_t i = 0;
-    WAX_ENSURE(len >= 2, WAX_ERR_DER_TRUNCATED);
-    if ((in[i++] & 0x1Fu) == 0x1Fu) {
-        /* high tag number: base-128 octets, the last without bit 8 */
-        size_t n = 0;
-        do {
-            WAX_ENSURE(i < len, WAX_ERR_DER_TRUNCATED);
-            WAX_ENSURE(n < 5, WAX_ERR_DER_BAD_TAG);
-            n++;
-        } while (in[i++] & 0x80u);
-    }
-    WAX_ENSURE(i < len, WAX_ERR_DER_TRUNCATED);
-    uint8_t first = in[i++];
-    uint64_t body;
-    if (first < 0x80) {
-        body = first;
-    } else {
-        size_t n = first & 0x7Fu;
-        WAX_ENSURE(n != 0, WAX_ERR_DER_INDEFINITE_LENGTH);
-        WAX_ENSURE(n <= 8, WAX_ERR_DER_BAD_LENGTH);
-        WAX_ENSURE(n <= len - i, WAX_ERR_DER_TRUNCATED);
-        body = 0;
-        for (size_t k = 0; k < n; k++) {
-            body = (body << 8) | in[i++];
-        }
-    }
-    WAX_ENSURE(body <= len - i, WAX_ERR_DER_TRUNCATED);
-    *out_size = i + (size_t)body;
+    struct wax_span s;
+    uint32_t tag;
+    size_t header_len, body;
+    wax_span_init(&s, in, len);
+    WAX_TRY(wax_der_read_header(&s, &tag, &header_len, &body));
+    *out_size = header_len + body;
     return WAX_OK;
 }
 
@@ -581,22 +558,14 @@ wax_der_builder_add_null(struct wax_der_builder *b)
     return wax_der_builder_add_primitive(b, WAX_DER_NULL, NULL, 0);
 }
 
-/* oid_contents_valid: non-empty, no arc starting with 0x80, last octet
- * ends an arc (X.690 §8.19.2). */
-static bool
-oid_contents_valid(const uint8_t *oid, size_t len)
+/* check_contents applies the strict reader's rules for TAG to the LEN
+ * contents bytes at P (wax_der_check_primitive). */
+static wax_err
+check_contents(uint32_t tag, const uint8_t *p, size_t len)
 {
-    if (len == 0 || (oid[len - 1] & 0x80)) {
-        return false;
-    }
-    bool arc_start = true;
-    for (size_t i = 0; i < len; i++) {
-        if (arc_start && oid[i] == 0x80) {
-            return false;
-        }
-        arc_start = !(oid[i] & 0x80);
-    }
-    return true;
+    struct wax_span contents;
+    wax_span_init(&contents, p, len);
+    return wax_der_check_primitive(tag, contents);
 }
 
 wax_err
@@ -605,8 +574,9 @@ wax_der_builder_add_oid(struct wax_der_builder *b, const uint8_t *oid,
 {
     struct wax_der_builder *root;
     WAX_TRY(builder_use(b, &root));
-    if (!oid_contents_valid(oid, len)) {
-        return builder_fail(root, WAX_ERR_DER_BAD_OID);
+    wax_err err = check_contents(WAX_DER_OID, oid, len);
+    if (err != WAX_OK) {
+        return builder_fail(root, err);
     }
     return builder_put_tlv(root, WAX_DER_OID, oid, len);
 }
@@ -653,23 +623,6 @@ wax_der_builder_add_named_bits(struct wax_der_builder *b, uint32_t bits)
 /* ------------------------------------------------------------------ */
 /* Times.                                                              */
 
-/* civil_from_days converts days since 1970-01-01 to a proleptic Gregorian
- * date (the era arithmetic of H. Hinnant's "chrono-compatible low-level
- * date algorithms"). */
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2 ? 1 : 0);
-}
-
 static void
 put_digits(uint8_t *out, int64_t v, size_t n)
 {
@@ -679,43 +632,32 @@ put_digits(uint8_t *out, int64_t v, size_t n)
     }
 }
 
-/* Seconds of 0000-01-01T00:00:00Z and of 10000-01-01T00:00:00Z. */
-#define TIME_MIN (-62167219200LL)
-#define TIME_END (253402300800LL)
-
 static wax_err
 add_time(struct wax_der_builder *b, int64_t t, bool force_generalized)
 {
     struct wax_der_builder *root;
     WAX_TRY(builder_use(b, &root));
-    if (t < TIME_MIN || t >= TIME_END) {
+    struct wax_civil_time ct;
+    if (!wax_time_to_civil(t, &ct)) {
         return builder_fail(root, WAX_ERR_DER_BAD_TIME);
     }
-    int64_t days = t / 86400, secs = t % 86400;
-    if (secs < 0) {
-        secs += 86400;
-        days--;
-    }
-    int64_t year;
-    int month, day;
-    civil_from_days(days, &year, &month, &day);
     uint8_t text[15];
     size_t n = 0;
     uint32_t tag;
-    if (!force_generalized && year >= 1950 && year <= 2049) {
+    if (!force_generalized && ct.year >= 1950 && ct.year <= 2049) {
         tag = WAX_DER_UTC_TIME;
-        put_digits(text, year % 100, 2);
+        put_digits(text, ct.year % 100, 2);
         n = 2;
     } else {
         tag = WAX_DER_GENERALIZED_TIME;
-        put_digits(text, year, 4);
+        put_digits(text, ct.year, 4);
         n = 4;
     }
-    put_digits(text + n, month, 2);
-    put_digits(text + n + 2, day, 2);
-    put_digits(text + n + 4, secs / 3600, 2);
-    put_digits(text + n + 6, secs / 60 % 60, 2);
-    put_digits(text + n + 8, secs % 60, 2);
+    put_digits(text + n, ct.month, 2);
+    put_digits(text + n + 2, ct.day, 2);
+    put_digits(text + n + 4, ct.hour, 2);
+    put_digits(text + n + 6, ct.minute, 2);
+    put_digits(text + n + 8, ct.second, 2);
     text[n + 10] = 'Z';
     return builder_put_tlv(root, tag, text, n + 11);
 }
@@ -734,82 +676,6 @@ wax_der_builder_add_generalized_time(struct wax_der_builder *b, int64_t t)
 
 /* ------------------------------------------------------------------ */
 /* Character strings.                                                  */
-
-static bool
-utf8_valid(const uint8_t *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        uint8_t c = s[i];
-        size_t n;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1, cp = c & 0x1Fu, min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2, cp = c & 0x0Fu, min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3, cp = c & 0x07u, min = 0x10000;
-        } else {
-            return false;
-        }
-        if (n > len - i - 1) {
-            return false;
-        }
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) {
-                return false;
-            }
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return false;
-        }
-        i += n + 1;
-    }
-    return true;
-}
-
-static bool
-printable_char(uint8_t c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9')) {
-        return true;
-    }
-    return strchr(" '()+,-./:=?", c) != NULL && c != 0;
-}
-
-static bool
-string_valid(uint32_t tag, const uint8_t *s, size_t len)
-{
-    switch (tag) {
-    case WAX_DER_UTF8_STRING:
-        return utf8_valid(s, len);
-    case WAX_DER_T61_STRING:
-        return true;
-    case WAX_DER_BMP_STRING:
-        return len % 2 == 0;
-    case WAX_DER_UNIVERSAL_STRING:
-        return len % 4 == 0;
-    default:
-        break;
-    }
-    for (size_t i = 0; i < len; i++) {
-        uint8_t c = s[i];
-        bool ok = (tag == WAX_DER_PRINTABLE_STRING && printable_char(c)) ||
-                  (tag == WAX_DER_NUMERIC_STRING &&
-                   ((c >= '0' && c <= '9') || c == ' ')) ||
-                  (tag == WAX_DER_VISIBLE_STRING && c >= 0x20 && c <= 0x7E) ||
-                  (tag == WAX_DER_IA5_STRING && c <= 0x7F);
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
 
 wax_err
 wax_der_builder_add_string(struct wax_der_builder *b, uint32_t tag,
@@ -830,8 +696,9 @@ wax_der_builder_add_string(struct wax_der_builder *b, uint32_t tag,
     default:
         return builder_fail(root, WAX_ERR_DER_BAD_TAG);
     }
-    if (!string_valid(tag, data, len)) {
-        return builder_fail(root, WAX_ERR_DER_BAD_STRING);
+    wax_err err = check_contents(tag, data, len);
+    if (err != WAX_OK) {
+        return builder_fail(root, err);
     }
     return builder_put_tlv(root, tag, data, len);
 }
