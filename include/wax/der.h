@@ -49,6 +49,9 @@ WAX_API bool wax_span_equal(struct wax_span a, struct wax_span b);
 WAX_API bool wax_span_equal_bytes(struct wax_span a, const uint8_t *p,
                                   size_t len);
 
+/* The OID table (generated; it needs struct wax_span above). */
+#include <wax/oids.h>
+
 /* ------------------------------------------------------------------ */
 /* Tags. A tag is a uint32_t: class and constructed bits in the top three  */
 /* bits, the tag number in the low 29 bits (as BoringSSL's CBS_ASN1_*).    */
