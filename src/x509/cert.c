@@ -8,7 +8,7 @@
 enum wax_oid_id
 x509_oid_id(struct wax_span oid)
 {
-    return wax_oid_find(oid.p, oid.len);
+    return wax_oid_find(oid);
 }
 
 /* CertificateSerialNumber ::= INTEGER (RFC 5280 §4.1.2.2) */
