@@ -397,9 +397,12 @@ struct wax_x509_ext_info {
     bool ca;
     bool has_path_len;
     uint64_t path_len;
-    /* KeyUsage ::= BIT STRING (at least one bit, at most decipherOnly) */
+    /* KeyUsage ::= BIT STRING (at least one bit, at most decipherOnly);
+     * KEY_USAGE_NOT_MINIMAL: trailing zero bits were encoded (DER says
+     * they must not be; accepted because deployed certificates do it) */
     bool has_key_usage;
     uint32_t key_usage;
+    bool key_usage_not_minimal;
     /* SubjectKeyIdentifier ::= OCTET STRING */
     bool has_ski;
     struct wax_span ski;

@@ -16,8 +16,8 @@ wax_x509_algid_parse(struct wax_span *in, struct wax_x509_algid *out)
     struct wax_x509_algid a = {0};
     WAX_ENSURE(wax_der_get_element(&s, WAX_DER_SEQUENCE, &der),
                WAX_ERR_X509_BAD_ALGORITHM);
-    seq = der;
-    WAX_ENSURE(wax_der_get(&seq, WAX_DER_SEQUENCE, &seq),
+    struct wax_span whole = der;
+    WAX_ENSURE(wax_der_get(&whole, WAX_DER_SEQUENCE, &seq),
                WAX_ERR_X509_BAD_ALGORITHM);
     WAX_ENSURE(wax_der_get_oid(&seq, &a.oid), WAX_ERR_X509_BAD_ALGORITHM);
     if (seq.len > 0) {

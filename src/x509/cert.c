@@ -170,8 +170,8 @@ wax_x509_cert_parse(struct wax_x509_cert *out, const uint8_t *der,
                    wax_der_expect_end(&in),
                WAX_ERR_X509_MALFORMED);
     out->der = cert;
-    seq = cert;
-    WAX_ENSURE(wax_der_get(&seq, WAX_DER_SEQUENCE, &seq),
+    struct wax_span whole = cert;
+    WAX_ENSURE(wax_der_get(&whole, WAX_DER_SEQUENCE, &seq),
                WAX_ERR_X509_MALFORMED);
     WAX_ENSURE(wax_der_get_element(&seq, WAX_DER_SEQUENCE, &tbs),
                WAX_ERR_X509_MALFORMED);

@@ -334,8 +334,8 @@ wax_x509_crl_parse(struct wax_x509_crl *out, const uint8_t *der,
                    wax_der_expect_end(&in),
                WAX_ERR_X509_CRL_MALFORMED);
     out->der = crl;
-    seq = crl;
-    WAX_ENSURE(wax_der_get(&seq, WAX_DER_SEQUENCE, &seq) &&
+    struct wax_span whole = crl;
+    WAX_ENSURE(wax_der_get(&whole, WAX_DER_SEQUENCE, &seq) &&
                    wax_der_get_element(&seq, WAX_DER_SEQUENCE, &tbs),
                WAX_ERR_X509_CRL_MALFORMED);
     out->tbs = tbs;

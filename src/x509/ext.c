@@ -703,16 +703,33 @@ decode_basic_constraints(struct wax_span value, struct wax_x509_ext_info *info)
  *   KeyUsage ::= BIT STRING { digitalSignature (0), nonRepudiation (1),
  *       keyEncipherment (2), dataEncipherment (3), keyAgreement (4),
  *       keyCertSign (5), cRLSign (6), encipherOnly (7), decipherOnly (8) }
- * At least one bit must be set (RFC 5280 §4.2.1.3); no bit past 8.
+ * At least one bit must be set (RFC 5280 §4.2.1.3); no bit past 8. DER's
+ * NamedBitList rule (no trailing zero bits) is broken by deployed
+ * certificates (OpenSSL's test "badrsa" among them), so a non-minimal
+ * encoding is accepted and reported in key_usage_not_minimal; the general
+ * BIT STRING rules (unused bits zero) were checked by the DER validator.
  */
 static wax_err
 decode_key_usage(struct wax_span value, struct wax_x509_ext_info *info)
 {
-    struct wax_span s = value;
-    uint32_t bits;
-    WAX_ENSURE(wax_der_get_named_bits(&s, &bits) && wax_der_expect_end(&s),
+    struct wax_span s = value, bytes;
+    uint8_t unused;
+    uint32_t bits = 0;
+    WAX_ENSURE(wax_der_get_bit_string(&s, &bytes, &unused) &&
+                   wax_der_expect_end(&s),
                WAX_ERR_X509_BAD_KEY_USAGE);
-    WAX_ENSURE(bits != 0 && (bits & ~0x1FFu) == 0, WAX_ERR_X509_BAD_KEY_USAGE);
+    for (size_t i = 0; i < bytes.len; i++) {
+        for (size_t b = 0; b < 8; b++) {
+            if ((bytes.p[i] & (0x80u >> b)) == 0) {
+                continue;
+            }
+            WAX_ENSURE(i * 8 + b <= 8, WAX_ERR_X509_BAD_KEY_USAGE);
+            bits |= 1u << (i * 8 + b);
+        }
+    }
+    WAX_ENSURE(bits != 0, WAX_ERR_X509_BAD_KEY_USAGE);
+    uint8_t last = bytes.p[bytes.len - 1];
+    info->key_usage_not_minimal = (last & (1u << unused)) == 0;
     info->has_key_usage = true;
     info->key_usage = bits;
     return WAX_OK;

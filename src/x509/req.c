@@ -123,8 +123,8 @@ wax_x509_req_parse(struct wax_x509_req *out, const uint8_t *der,
                    wax_der_expect_end(&in),
                WAX_ERR_X509_REQ_MALFORMED);
     out->der = req;
-    seq = req;
-    WAX_ENSURE(wax_der_get(&seq, WAX_DER_SEQUENCE, &seq) &&
+    struct wax_span whole = req;
+    WAX_ENSURE(wax_der_get(&whole, WAX_DER_SEQUENCE, &seq) &&
                    wax_der_get_element(&seq, WAX_DER_SEQUENCE, &info),
                WAX_ERR_X509_REQ_MALFORMED);
     out->info = info;

@@ -110,8 +110,8 @@ wax_x509_spki_parse(struct wax_span der, struct wax_x509_spki *out)
     WAX_ENSURE(wax_der_get_element(&s, WAX_DER_SEQUENCE, &k.der) &&
                    wax_der_expect_end(&s),
                WAX_ERR_X509_BAD_SPKI);
-    seq = k.der;
-    WAX_ENSURE(wax_der_get(&seq, WAX_DER_SEQUENCE, &seq),
+    struct wax_span whole = k.der;
+    WAX_ENSURE(wax_der_get(&whole, WAX_DER_SEQUENCE, &seq),
                WAX_ERR_X509_BAD_SPKI);
     WAX_ENSURE(wax_x509_algid_parse(&seq, &k.alg) == WAX_OK,
                WAX_ERR_X509_BAD_SPKI);
