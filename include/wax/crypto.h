@@ -282,13 +282,9 @@ struct wax_cipher {
  * weak or repeated halves. On failure C is left so that cleanup is a
  * no-op.
  */
-WAX_API WAX_MUST_CHECK wax_err wax_cipher_init(struct wax_cipher *c,
-                                               enum wax_cipher_alg alg,
-                                               enum wax_cipher_dir dir,
-                                               const uint8_t *key,
-                                               size_t key_len,
-                                               const uint8_t *iv,
-                                               size_t iv_len);
+WAX_API WAX_MUST_CHECK wax_err wax_cipher_init(
+    struct wax_cipher *c, enum wax_cipher_alg alg, enum wax_cipher_dir dir,
+    const uint8_t *key, size_t key_len, const uint8_t *iv, size_t iv_len);
 
 /*
  * wax_cipher_init_rc2 is wax_cipher_init for WAX_CIPHER_RC2_CBC with an
@@ -297,8 +293,7 @@ WAX_API WAX_MUST_CHECK wax_err wax_cipher_init(struct wax_cipher *c,
  */
 WAX_API WAX_MUST_CHECK wax_err wax_cipher_init_rc2(
     struct wax_cipher *c, enum wax_cipher_dir dir, const uint8_t *key,
-    size_t key_len, unsigned effective_bits, const uint8_t *iv,
-    size_t iv_len);
+    size_t key_len, unsigned effective_bits, const uint8_t *iv, size_t iv_len);
 
 /* wax_cipher_set_aad authenticates LEN bytes of AAD (GCM only: otherwise
  * WAX_ERR_CRYPTO_UNSUPPORTED_ALG). May be called several times, but only
@@ -334,8 +329,7 @@ WAX_API WAX_MUST_CHECK wax_err wax_cipher_final(struct wax_cipher *c,
  * successful encrypt final. WAX_ERR_CRYPTO_BAD_TAG_LENGTH outside 12..16;
  * WAX_ERR_CRYPTO_STATE before final or when decrypting. */
 WAX_API WAX_MUST_CHECK wax_err wax_cipher_get_tag(const struct wax_cipher *c,
-                                                  uint8_t *tag,
-                                                  size_t tag_len);
+                                                  uint8_t *tag, size_t tag_len);
 
 /* wax_cipher_cleanup wipes and frees C's state. Safe on a zeroed or
  * cleaned-up object. */
@@ -378,14 +372,18 @@ WAX_API void wax_cipher_sink_cleanup(struct wax_cipher_sink *cs);
 /* ------------------------------------------------------------------ */
 /* Key wrap.                                                           */
 
+/* Largest key that the key wrap functions take, in bytes. */
+#define WAX_MAX_WRAPPED_KEY 512
+
 /*
  * AES key wrap (RFC 3394, default IV A6A6A6A6A6A6A6A6) as used by CMS
  * KEKRecipientInfo and KeyAgreeRecipientInfo (RFC 3565, RFC 5753).
  * KEK is 16, 24 or 32 bytes (WAX_ERR_CRYPTO_BAD_KEY_SIZE otherwise).
- * wrap: IN_LEN must be a multiple of 8 and at least 16
- * (WAX_ERR_INVALID_ARGUMENT); output is IN_LEN + 8 bytes.
- * unwrap: IN_LEN must be a multiple of 8 and at least 24
- * (WAX_ERR_CRYPTO_DECRYPT_FAILED, as is an integrity check failure);
+ * wrap: IN_LEN must be a multiple of 8, at least 16 and at most
+ * WAX_MAX_WRAPPED_KEY (WAX_ERR_INVALID_ARGUMENT); output is IN_LEN + 8
+ * bytes. unwrap: IN_LEN must be a multiple of 8, at least 24 and at most
+ * WAX_MAX_WRAPPED_KEY + 8 (WAX_ERR_CRYPTO_DECRYPT_FAILED, as is an
+ * integrity check failure);
  * output is IN_LEN - 8 bytes. OUT_CAP too small: WAX_ERR_BUF_TOO_SMALL.
  * On failure nothing is left in OUT.
  */
@@ -399,9 +397,10 @@ WAX_API WAX_MUST_CHECK wax_err wax_keywrap_aes_unwrap(
 /*
  * AES key wrap with padding (RFC 5649). wrap: IN_LEN 1..WAX_MAX_WRAPPED_KEY
  * (WAX_ERR_INVALID_ARGUMENT otherwise); output is IN_LEN rounded up to a
- * multiple of 8, plus 8. unwrap: IN_LEN a multiple of 8, at least 16;
- * every failure (length, integrity, padding) is
- * WAX_ERR_CRYPTO_DECRYPT_FAILED. OUT_CAP for unwrap must be IN_LEN - 8.
+ * multiple of 8, plus 8. unwrap: IN_LEN a multiple of 8, 16..
+ * WAX_MAX_WRAPPED_KEY + 16; every failure (length, integrity, padding) is
+ * WAX_ERR_CRYPTO_DECRYPT_FAILED. OUT_CAP for unwrap must be at least
+ * IN_LEN - 8 (WAX_ERR_BUF_TOO_SMALL); *OUT_LEN is the unpadded length.
  */
 WAX_API WAX_MUST_CHECK wax_err wax_keywrap_aes_pad_wrap(
     uint8_t *out, size_t out_cap, size_t *out_len, const uint8_t *kek,
@@ -410,15 +409,13 @@ WAX_API WAX_MUST_CHECK wax_err wax_keywrap_aes_pad_unwrap(
     uint8_t *out, size_t out_cap, size_t *out_len, const uint8_t *kek,
     size_t kek_len, const uint8_t *in, size_t in_len);
 
-/* Largest key that the key wrap functions take, in bytes. */
-#define WAX_MAX_WRAPPED_KEY 512
-
 /*
  * CMS Triple-DES key wrap (RFC 3217 section 3, as in RFC 3370 4.3.1 /
  * KEKRecipientInfo with id-alg-CMS3DESwrap). KEK is 24 bytes. wrap takes a
- * 24-byte Triple-DES key (parity is set by the caller) and writes 40 bytes;
- * it draws a random 8-byte IV. unwrap takes 40 bytes and writes 24; every
- * failure is WAX_ERR_CRYPTO_DECRYPT_FAILED. Wrong KEK size:
+ * 24-byte Triple-DES key, sets odd parity on its copy (step 1: the
+ * checksum covers the parity-adjusted key) and writes 40 bytes; it draws
+ * a random 8-byte IV. unwrap does not check parity. unwrap takes 40 bytes and
+ * writes 24; every failure is WAX_ERR_CRYPTO_DECRYPT_FAILED. Wrong KEK size:
  * WAX_ERR_CRYPTO_BAD_KEY_SIZE; wrong IN_LEN for wrap:
  * WAX_ERR_INVALID_ARGUMENT.
  */
@@ -436,6 +433,8 @@ WAX_API WAX_MUST_CHECK wax_err wax_keywrap_3des_unwrap(
 #define WAX_MAX_PBKDF2_ITERATIONS 10000000u
 /* Longest KDF output, in bytes (content keys are at most 32). */
 #define WAX_MAX_KDF_OUTPUT 1024
+/* Longest PBKDF2 password and salt, in bytes. */
+#define WAX_MAX_PBKDF2_INPUT ((size_t)1 << 20)
 
 /*
  * HKDF (RFC 5869) with HMAC over MD, which must be SHA-256, SHA-384 or
@@ -454,10 +453,12 @@ WAX_API WAX_MUST_CHECK wax_err wax_kdf_hkdf_extract(
 WAX_API WAX_MUST_CHECK wax_err wax_kdf_hkdf_expand(
     enum wax_digest_alg md, uint8_t *out, size_t out_len, const uint8_t *prk,
     size_t prk_len, const uint8_t *info, size_t info_len);
-WAX_API WAX_MUST_CHECK wax_err wax_kdf_hkdf(
-    enum wax_digest_alg md, uint8_t *out, size_t out_len, const uint8_t *salt,
-    size_t salt_len, const uint8_t *ikm, size_t ikm_len, const uint8_t *info,
-    size_t info_len);
+WAX_API WAX_MUST_CHECK wax_err wax_kdf_hkdf(enum wax_digest_alg md,
+                                            uint8_t *out, size_t out_len,
+                                            const uint8_t *salt,
+                                            size_t salt_len, const uint8_t *ikm,
+                                            size_t ikm_len, const uint8_t *info,
+                                            size_t info_len);
 
 /*
  * The ANSI X9.63 KDF (SEC 1 3.6.1) as RFC 5753 uses it for ECDH key
@@ -467,22 +468,25 @@ WAX_API WAX_MUST_CHECK wax_err wax_kdf_hkdf(
  * SHA-384 or SHA-512 (WAX_ERR_CRYPTO_UNSUPPORTED_ALG otherwise). OUT_LEN
  * 1..WAX_MAX_KDF_OUTPUT and Z_LEN >= 1 (WAX_ERR_INVALID_ARGUMENT).
  */
-WAX_API WAX_MUST_CHECK wax_err wax_kdf_x963(
-    enum wax_digest_alg md, uint8_t *out, size_t out_len, const uint8_t *z,
-    size_t z_len, const uint8_t *shared_info, size_t shared_info_len);
+WAX_API WAX_MUST_CHECK wax_err wax_kdf_x963(enum wax_digest_alg md,
+                                            uint8_t *out, size_t out_len,
+                                            const uint8_t *z, size_t z_len,
+                                            const uint8_t *shared_info,
+                                            size_t shared_info_len);
 
 /*
  * PBKDF2 (RFC 8018 5.2) with HMAC over MD (SHA-1, SHA-224, SHA-256,
  * SHA-384, SHA-512; WAX_ERR_CRYPTO_UNSUPPORTED_ALG otherwise). ITERATIONS
  * 1..WAX_MAX_PBKDF2_ITERATIONS (0: WAX_ERR_INVALID_ARGUMENT, more:
  * WAX_ERR_LIMIT_EXCEEDED); OUT_LEN 1..WAX_MAX_KDF_OUTPUT
- * (WAX_ERR_INVALID_ARGUMENT). The password is taken as bytes (the caller
- * decides the encoding).
+ * (WAX_ERR_INVALID_ARGUMENT); PASSWORD_LEN and SALT_LEN at most
+ * WAX_MAX_PBKDF2_INPUT (WAX_ERR_LIMIT_EXCEEDED). The password is taken as
+ * bytes (the caller decides the encoding).
  */
-WAX_API WAX_MUST_CHECK wax_err wax_kdf_pbkdf2(
-    enum wax_digest_alg md, uint8_t *out, size_t out_len,
-    const uint8_t *password, size_t password_len, const uint8_t *salt,
-    size_t salt_len, uint32_t iterations);
+WAX_API WAX_MUST_CHECK wax_err
+wax_kdf_pbkdf2(enum wax_digest_alg md, uint8_t *out, size_t out_len,
+               const uint8_t *password, size_t password_len,
+               const uint8_t *salt, size_t salt_len, uint32_t iterations);
 
 /* ------------------------------------------------------------------ */
 /* Random.                                                             */
