@@ -235,8 +235,9 @@ WAX_API bool wax_x509_name_equal(struct wax_span a, struct wax_span b);
  * serialNumber, ...), others in dotted form. String values are converted
  * to UTF-8 (BMP/Universal decoded, T61 read as Latin-1) and escaped
  * (",+\"\\<>;", a leading '#' or space, a trailing space, and every
- * control character as \XX); other values are '#' and the hex of their
- * DER. Errors: WAX_ERR_X509_BAD_NAME, WAX_ERR_BUF_TOO_SMALL.
+ * control character as \XX); other values, and every value of a type
+ * shown in dotted form (RFC 4514 §2.4), are '#' and the upper-case hex of
+ * their DER. Errors: WAX_ERR_X509_BAD_NAME, WAX_ERR_BUF_TOO_SMALL.
  */
 WAX_API WAX_MUST_CHECK wax_err wax_x509_name_format(struct wax_span name,
                                                     char *out, size_t out_cap,
