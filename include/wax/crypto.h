@@ -233,10 +233,12 @@ WAX_API const char *wax_cipher_name(enum wax_cipher_alg alg);
  *   [AEAD encrypt: wax_cipher_get_tag]
  *   wax_cipher_cleanup (always; wipes the key schedule)
  *
- * Output bounds: update writes at most IN_LEN + wax_cipher_block_size(alg)
- * bytes for CBC and exactly IN_LEN bytes for GCM; OUT_CAP below that bound
- * is WAX_ERR_BUF_TOO_SMALL (checked before anything is processed). final
- * writes at most one block for CBC (OUT_CAP >= block size required) and
+ * Output bounds: with B = wax_cipher_block_size(alg) and P the bytes given
+ * to update but not yet output (always < 2B, 0 for GCM), update needs
+ * OUT_CAP >= floor((P + IN_LEN) / B) * B and writes at most that; for GCM
+ * that is exactly IN_LEN. OUT_CAP >= IN_LEN + B always suffices. A smaller
+ * OUT_CAP is WAX_ERR_BUF_TOO_SMALL (checked before anything is processed).
+ * final writes at most one block for CBC (OUT_CAP >= B required) and
  * nothing for GCM (OUT may be NULL).
  *
  * AEAD decryption gives plaintext from update before the tag is checked:
@@ -260,7 +262,8 @@ struct wax_cipher {
     void *impl; /* libcrypto state, private */
     uint8_t tag[WAX_GCM_MAX_TAG_BYTES];
     size_t tag_len;
-    uint64_t num_in; /* bytes given to update */
+    uint64_t num_in;  /* bytes given to update */
+    uint64_t num_out; /* bytes update wrote */
     wax_err err;
     bool tag_set;
     bool finished;
@@ -271,14 +274,16 @@ struct wax_cipher {
  * (the nonce for GCM). Errors:
  *   WAX_ERR_CRYPTO_UNSUPPORTED_ALG   unknown ALG or WAX_CIPHER_NONE
  *   WAX_ERR_CRYPTO_BAD_KEY_SIZE      KEY_LEN is not the algorithm's key size
- *                                    (RC2: not WAX_RC2_MIN..MAX_KEY_BYTES)
+ *                                    (RC2 here: not 5, 8 or 16), or KEY is
+ *                                    NULL
  *   WAX_ERR_CRYPTO_BAD_IV            IV_LEN is not wax_cipher_iv_len(alg)
  *                                    (GCM: 0 or > WAX_MAX_GCM_NONCE_BYTES),
  *                                    or IV is NULL
  *   WAX_ERR_CRYPTO_LEGACY_UNAVAILABLE DES/RC2 without the legacy provider
+ *   WAX_ERR_INVALID_ARGUMENT         DIR is not a wax_cipher_dir
  *   WAX_ERR_NOMEM, WAX_ERR_CRYPTO_INTERNAL
  * RC2 through this function uses an effective key size of KEY_LEN * 8
- * bits (allowed: 40, 64, 128). Triple-DES keys are not checked for
+ * bits (40, 64 or 128). Triple-DES keys are not checked for
  * weak or repeated halves. On failure C is left so that cleanup is a
  * no-op.
  */
@@ -289,7 +294,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_cipher_init(
 /*
  * wax_cipher_init_rc2 is wax_cipher_init for WAX_CIPHER_RC2_CBC with an
  * explicit effective key size in bits (RFC 8018 B.2.3 / RFC 3370 4.3.2),
- * which must be 40, 64 or 128 (WAX_ERR_CRYPTO_BAD_PARAMS otherwise).
+ * which must be 40, 64 or 128 (WAX_ERR_CRYPTO_BAD_PARAMS otherwise); the
+ * key may then be WAX_RC2_MIN_KEY_BYTES..WAX_RC2_MAX_KEY_BYTES long.
+ * Other errors as wax_cipher_init.
  */
 WAX_API WAX_MUST_CHECK wax_err wax_cipher_init_rc2(
     struct wax_cipher *c, enum wax_cipher_dir dir, const uint8_t *key,
@@ -297,7 +304,8 @@ WAX_API WAX_MUST_CHECK wax_err wax_cipher_init_rc2(
 
 /* wax_cipher_set_aad authenticates LEN bytes of AAD (GCM only: otherwise
  * WAX_ERR_CRYPTO_UNSUPPORTED_ALG). May be called several times, but only
- * before the first update with input (WAX_ERR_CRYPTO_STATE). */
+ * before the first update with input (WAX_ERR_CRYPTO_STATE). AAD may be
+ * NULL only when LEN is 0 (WAX_ERR_INVALID_ARGUMENT). */
 WAX_API WAX_MUST_CHECK wax_err wax_cipher_set_aad(struct wax_cipher *c,
                                                   const uint8_t *aad,
                                                   size_t len);
@@ -311,7 +319,8 @@ WAX_API WAX_MUST_CHECK wax_err wax_cipher_set_tag(struct wax_cipher *c,
                                                   size_t tag_len);
 
 /* wax_cipher_update processes IN_LEN bytes of IN into OUT (see the output
- * bounds above); *OUT_LEN is the number of bytes written. */
+ * bounds above); *OUT_LEN is the number of bytes written. OUT may be NULL
+ * only with OUT_CAP 0, IN only with IN_LEN 0 (WAX_ERR_INVALID_ARGUMENT). */
 WAX_API WAX_MUST_CHECK wax_err wax_cipher_update(struct wax_cipher *c,
                                                  uint8_t *out, size_t out_cap,
                                                  size_t *out_len,
@@ -327,7 +336,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_cipher_final(struct wax_cipher *c,
 
 /* wax_cipher_get_tag copies the first TAG_LEN bytes of the GCM tag after a
  * successful encrypt final. WAX_ERR_CRYPTO_BAD_TAG_LENGTH outside 12..16;
- * WAX_ERR_CRYPTO_STATE before final or when decrypting. */
+ * WAX_ERR_CRYPTO_STATE before final or when decrypting;
+ * WAX_ERR_CRYPTO_UNSUPPORTED_ALG for a non-AEAD cipher. Returns C's
+ * sticky error if it has one; never changes C. */
 WAX_API WAX_MUST_CHECK wax_err wax_cipher_get_tag(const struct wax_cipher *c,
                                                   uint8_t *tag, size_t tag_len);
 
@@ -514,8 +525,11 @@ WAX_API WAX_MUST_CHECK wax_err wax_random_bytes(uint8_t *out, size_t len);
 /* Limits on attacker-controlled key material. */
 #define WAX_MAX_RSA_BITS 16384 /* larger RSA keys: CRYPTO_BAD_KEY_SIZE */
 #define WAX_MAX_KEY_FILE_BYTES (1u << 20) /* PEM/DER key or PKCS#12 file */
-#define WAX_MAX_PKCS12_ITEMS 256        /* keys + certificates in one PKCS#12 */
-#define WAX_MAX_PBE_ITERATIONS 10000000 /* PBKDF2 / PKCS#12 KDF / MAC count */
+#define WAX_MAX_PKCS12_ITEMS 256 /* keys + certificates in one PKCS#12 */
+/* One PBKDF2 / PKCS#12 KDF / MAC iteration count, and the sum over the
+ * KDFs of one PKCS#12 file (each bag may have its own). */
+#define WAX_MAX_PBE_ITERATIONS 1000000
+#define WAX_MAX_PBE_TOTAL_ITERATIONS 4000000
 
 /* Largest signature (RSA-16384) and largest RSA ciphertext, in bytes. */
 #define WAX_MAX_SIG_BYTES (WAX_MAX_RSA_BITS / 8)
@@ -574,8 +588,8 @@ WAX_API WAX_MUST_CHECK wax_err wax_pubkey_from_spki(struct wax_pubkey **out,
 WAX_API void wax_pubkey_free(struct wax_pubkey *key);
 
 /* wax_pubkey_type, wax_pubkey_curve (WAX_CURVE_NONE if not EC) and
- * wax_pubkey_bits (RSA/DSA modulus bits, curve order bits, 253 for
- * Ed25519/X25519, 456/448 for Ed448/X448). */
+ * wax_pubkey_bits (RSA/DSA modulus bits, curve order bits; libcrypto's
+ * values for the others: 256 Ed25519, 253 X25519, 456 Ed448, 448 X448). */
 WAX_API enum wax_key_type wax_pubkey_type(const struct wax_pubkey *key);
 WAX_API enum wax_ec_curve wax_pubkey_curve(const struct wax_pubkey *key);
 WAX_API size_t wax_pubkey_bits(const struct wax_pubkey *key);
@@ -849,8 +863,9 @@ struct wax_pkcs12_contents {
  * bad structure, trailing bytes, public-key integrity mode),
  * WAX_ERR_CRYPTO_LEGACY_UNAVAILABLE (legacy algorithm and no legacy
  * provider), WAX_ERR_CRYPTO_UNSUPPORTED_ALG (an unknown PBE), and
- * WAX_ERR_LIMIT_EXCEEDED (more than WAX_MAX_PKCS12_ITEMS items or
- * WAX_MAX_PBE_ITERATIONS iterations). A file with no key is not an error
+ * WAX_ERR_LIMIT_EXCEEDED (more than WAX_MAX_PKCS12_ITEMS items, a KDF or
+ * MAC over WAX_MAX_PBE_ITERATIONS iterations, or KDFs adding up to more
+ * than WAX_MAX_PBE_TOTAL_ITERATIONS). A file with no key is not an error
  * here (NUM_KEYS is 0). On error *OUT is left empty.
  * Not checked: that the keys match the certificates.
  */

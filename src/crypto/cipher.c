@@ -290,6 +290,9 @@ wax_cipher_set_aad(struct wax_cipher *c, const uint8_t *aad, size_t len)
     if (!wax_cipher_is_aead(c->alg)) {
         return cipher_fail(c, WAX_ERR_CRYPTO_UNSUPPORTED_ALG);
     }
+    if (aad == NULL && len > 0) {
+        return cipher_fail(c, WAX_ERR_INVALID_ARGUMENT);
+    }
     while (len > 0) {
         size_t step = len < CIPHER_MAX_STEP ? len : CIPHER_MAX_STEP;
         int outl = 0;
@@ -330,10 +333,23 @@ wax_cipher_update(struct wax_cipher *c, uint8_t *out, size_t out_cap,
     if (c->impl == NULL || c->finished) {
         return cipher_fail(c, WAX_ERR_CRYPTO_STATE);
     }
+    /* The exact bound: whole blocks of what is pending plus IN. */
     size_t bs = wax_cipher_block_size(c->alg);
-    size_t slack = bs > 1 ? bs : 0;
-    if (in_len > SIZE_MAX - slack || out_cap < in_len + slack) {
+    size_t pending = (size_t)(c->num_in - c->num_out);
+    if (in_len > SIZE_MAX - pending || out_cap < (pending + in_len) / bs * bs) {
         return cipher_fail(c, WAX_ERR_BUF_TOO_SMALL);
+    }
+    if (in == NULL && in_len > 0) {
+        return cipher_fail(c, WAX_ERR_INVALID_ARGUMENT);
+    }
+    /* libcrypto reads a NULL output of GCM as AAD: never pass one. With
+     * OUT NULL the bound above is 0, so nothing is written to SCRATCH. */
+    uint8_t scratch[WAX_CIPHER_MAX_BLOCK_BYTES];
+    if (out == NULL) {
+        if (out_cap != 0) {
+            return cipher_fail(c, WAX_ERR_INVALID_ARGUMENT);
+        }
+        out = scratch;
     }
     size_t total = 0;
     while (in_len > 0) {
@@ -345,6 +361,7 @@ wax_cipher_update(struct wax_cipher *c, uint8_t *out, size_t out_cap,
         }
         total += (size_t)outl;
         c->num_in += step;
+        c->num_out += (uint64_t)outl;
         in += step;
         in_len -= step;
     }

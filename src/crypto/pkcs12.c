@@ -45,6 +45,7 @@ struct p12_walk {
     const char *pass;
     int pass_len;
     bool mac_verified; /* the password is known to be right */
+    uint64_t budget;   /* KDF iterations left, WAX_MAX_PBE_TOTAL_ITERATIONS */
 };
 
 /* ------------------------------------------------------------------ */
@@ -261,7 +262,7 @@ walk_bag(struct p12_walk *w, PKCS12_SAFEBAG *bag, int depth)
         const X509_ALGOR *alg = NULL;
         WAX_ENSURE(sig != NULL, WAX_ERR_CRYPTO_PKCS12_FORMAT);
         X509_SIG_get0(sig, &alg, NULL);
-        WAX_TRY(wax_key_pbe_check(alg));
+        WAX_TRY(wax_key_pbe_check(alg, &w->budget));
         PKCS8_PRIV_KEY_INFO *p8 =
             PKCS12_decrypt_skey_ex(bag, w->pass, w->pass_len, NULL, NULL);
         if (p8 == NULL) {
@@ -309,7 +310,8 @@ walk_safe(struct p12_walk *w, PKCS7 *p7)
                        p7->d.encrypted->enc_data != NULL &&
                        p7->d.encrypted->enc_data->algorithm != NULL,
                    WAX_ERR_CRYPTO_PKCS12_FORMAT);
-        WAX_TRY(wax_key_pbe_check(p7->d.encrypted->enc_data->algorithm));
+        WAX_TRY(wax_key_pbe_check(p7->d.encrypted->enc_data->algorithm,
+                                  &w->budget));
         bags = PKCS12_unpack_p7encdata(p7, w->pass, w->pass_len);
         if (bags == NULL) {
             return decrypt_failed(w);
@@ -409,6 +411,7 @@ wax_pkcs12_load(struct wax_pkcs12_contents *out, const uint8_t *der, size_t len,
             .out = out,
             .pass = cands[i],
             .pass_len = wax_key_pass_len(cands[i]),
+            .budget = WAX_MAX_PBE_TOTAL_ITERATIONS,
         };
         if (has_mac) {
             if (PKCS12_verify_mac(p12, w.pass, w.pass_len) != 1) {
@@ -465,15 +468,21 @@ cert_bags(STACK_OF(PKCS12_SAFEBAG) * bags, const uint8_t *const *certs,
         WAX_ENSURE(certs[i] != NULL && cert_lens[i] > 0 &&
                        cert_lens[i] <= WAX_MAX_KEY_FILE_BYTES,
                    WAX_ERR_INVALID_ARGUMENT);
-        ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
-        WAX_ENSURE(os != NULL, WAX_ERR_NOMEM);
+        /* The bag holds the certificate's bytes as given: packed as an
+         * ANY whose SEQUENCE value libcrypto writes out verbatim. */
+        WAX_ENSURE(certs[i][0] == 0x30, WAX_ERR_INVALID_ARGUMENT);
+        ASN1_TYPE *any = ASN1_TYPE_new();
+        ASN1_STRING *seq = ASN1_STRING_type_new(V_ASN1_SEQUENCE);
         PKCS12_SAFEBAG *bag = NULL;
-        if (ASN1_OCTET_STRING_set(os, certs[i], (int)cert_lens[i]) == 1) {
-            bag =
-                PKCS12_item_pack_safebag(os, ASN1_ITEM_rptr(ASN1_OCTET_STRING),
-                                         NID_x509Certificate, NID_certBag);
+        if (any != NULL && seq != NULL &&
+            ASN1_STRING_set(seq, certs[i], (int)cert_lens[i]) == 1) {
+            ASN1_TYPE_set(any, V_ASN1_SEQUENCE, seq);
+            seq = NULL; /* owned by ANY now */
+            bag = PKCS12_item_pack_safebag(any, ASN1_ITEM_rptr(ASN1_ANY),
+                                           NID_x509Certificate, NID_certBag);
         }
-        ASN1_OCTET_STRING_free(os);
+        ASN1_STRING_free(seq);
+        ASN1_TYPE_free(any);
         WAX_ENSURE(bag != NULL, WAX_ERR_CRYPTO_INTERNAL);
         wax_err err =
             i == 0 ? bag_attributes(bag, friendly_name, key_id, key_id_len)
