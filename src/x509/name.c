@@ -647,8 +647,8 @@ wax_x509_name_format(struct wax_span name, char *out, size_t out_cap,
     size_t end = n;
     while (end > 0) {
         size_t start = end;
-        while (start > 0 && attrs[start - 1].rdn_index ==
-                                attrs[end - 1].rdn_index) {
+        while (start > 0 &&
+               attrs[start - 1].rdn_index == attrs[end - 1].rdn_index) {
             start--;
         }
         if (end != n) {

@@ -4,7 +4,7 @@
 #include "x509_build.h"
 
 static struct wax_x509_cert cert; /* large: not on the stack */
-static struct xb parsed;           /* the bytes CERT views into */
+static struct xb parsed;          /* the bytes CERT views into */
 
 static wax_err
 parse(struct xb der)
@@ -103,8 +103,8 @@ TEST(x509_cert_invalid_table)
     CHECK_ERR(parse(cert_build(&c)), WAX_ERR_X509_BAD_EXTENSIONS);
 
     c = cert_default(); /* critical FALSE encoded */
-    c.exts = EXTS(1, SEQ(3, H("06 03 55 1D 0E"), H("01 01 00"),
-                         H("04 03 04 01 01")));
+    c.exts = EXTS(
+        1, SEQ(3, H("06 03 55 1D 0E"), H("01 01 00"), H("04 03 04 01 01")));
     CHECK_ERR(parse(cert_build(&c)), WAX_ERR_DER_DEFAULT_ENCODED);
 
     c = cert_default();
@@ -192,10 +192,9 @@ TEST(x509_cert_unique_ids_in_v2)
 
 TEST(x509_cert_unknown_critical_extension_reported)
 {
-    struct xb der = cert_with_exts(
-        EXTS(3, EXT("2A 03 04", true, H("05 00")),
-             EXT("2A 03 05", false, H("05 00")),
-             EXT(OID_KU, true, H("03 02 07 80"))));
+    struct xb der = cert_with_exts(EXTS(3, EXT("2A 03 04", true, H("05 00")),
+                                        EXT("2A 03 05", false, H("05 00")),
+                                        EXT(OID_KU, true, H("03 02 07 80"))));
     CHECK_OK(parse(der));
     CHECK_EQ_U64(cert.exts.num, 3);
     CHECK_EQ_U64(cert.exts.num_unknown_critical, 1);
@@ -239,8 +238,8 @@ TEST(x509_cert_key_usage_table)
         {"03 02 07 81", WAX_ERR_DER_BAD_BIT_STRING, 0, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct xb der = cert_with_exts(EXTS(1, EXT(OID_KU, true,
-                                                   H(cases[i].value))));
+        struct xb der =
+            cert_with_exts(EXTS(1, EXT(OID_KU, true, H(cases[i].value))));
         wax_err err = parse(der);
         CHECK_MSG(err == cases[i].err, "case %zu (%s): got %s, want %s", i,
                   cases[i].value, wax_err_name(err),
@@ -277,8 +276,8 @@ TEST(x509_cert_basic_constraints_table)
         {"30 03 01 01 01", WAX_ERR_DER_BAD_BOOLEAN, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct xb der = cert_with_exts(EXTS(1, EXT(OID_BC, true,
-                                                   H(cases[i].value))));
+        struct xb der =
+            cert_with_exts(EXTS(1, EXT(OID_BC, true, H(cases[i].value))));
         wax_err err = parse(der);
         CHECK_MSG(err == cases[i].err, "case %zu (%s): got %s, want %s", i,
                   cases[i].value, wax_err_name(err),
@@ -297,22 +296,27 @@ TEST(x509_cert_san_all_forms)
 {
     struct xb san = SEQ(
         9, H("81 0C 61 6C 69 63 65 40 65 78 2E 6F 72 67"), /* alice@ex.org */
-        H("82 06 65 78 2E 6F 72 67"),                       /* ex.org */
-        H("86 08 68 74 74 70 3A 2F 2F 78"),                 /* http://x */
-        H("87 04 C0 00 02 01"),                             /* 192.0.2.1 */
+        H("82 06 65 78 2E 6F 72 67"),                      /* ex.org */
+        H("86 08 68 74 74 70 3A 2F 2F 78"),                /* http://x */
+        H("87 04 C0 00 02 01"),                            /* 192.0.2.1 */
         H("87 10 20 01 0D B8 00 00 00 00 00 00 00 00 00 00 00 01"),
-        T(0xA4, 1, NAME_TEST),       /* directoryName */
-        H("88 03 2A 03 04"),         /* registeredID */
+        T(0xA4, 1, NAME_TEST),                         /* directoryName */
+        H("88 03 2A 03 04"),                           /* registeredID */
         T(0xA0, 2, H("06 08 2B 06 01 05 05 07 08 09"), /* SmtpUTF8Mailbox */
           T(0xA0, 1, H("0C 08 C3 A9 40 65 78 2E 66 72"))),
         T(0xA0, 2, H("06 03 2A 03 04"), T(0xA0, 1, H("02 01 05"))));
     CHECK_OK(parse(cert_with_exts(EXTS(1, EXT(OID_SAN, false, san)))));
     CHECK(cert.info.has_san);
 
-    static const enum wax_x509_gn_type want[] = {
-        WAX_GN_RFC822, WAX_GN_DNS,           WAX_GN_URI,
-        WAX_GN_IP,     WAX_GN_IP,            WAX_GN_DIRECTORY,
-        WAX_GN_REGISTERED_ID, WAX_GN_OTHER_NAME, WAX_GN_OTHER_NAME};
+    static const enum wax_x509_gn_type want[] = {WAX_GN_RFC822,
+                                                 WAX_GN_DNS,
+                                                 WAX_GN_URI,
+                                                 WAX_GN_IP,
+                                                 WAX_GN_IP,
+                                                 WAX_GN_DIRECTORY,
+                                                 WAX_GN_REGISTERED_ID,
+                                                 WAX_GN_OTHER_NAME,
+                                                 WAX_GN_OTHER_NAME};
     struct wax_x509_iter it;
     struct wax_x509_general_name g;
     bool present;
@@ -347,20 +351,20 @@ TEST(x509_cert_malformed_san_table)
         const char *san;
         wax_err err;
     } cases[] = {
-        {"30 00", WAX_ERR_X509_BAD_SAN},                   /* empty */
-        {"30 03 89 01 41", WAX_ERR_X509_BAD_SAN},          /* no [9] */
+        {"30 00", WAX_ERR_X509_BAD_SAN},                      /* empty */
+        {"30 03 89 01 41", WAX_ERR_X509_BAD_SAN},             /* no [9] */
         {"30 07 87 05 01 02 03 04 05", WAX_ERR_X509_BAD_SAN}, /* IP 5 */
         {"30 0A 87 08 01 02 03 04 FF FF FF 00", WAX_ERR_X509_BAD_SAN},
-        {"30 03 81 01 C1", WAX_ERR_X509_BAD_SAN},          /* 8-bit */
-        {"30 03 A1 01 41", WAX_ERR_DER_TRUNCATED},         /* constructed */
-        {"30 04 A1 02 04 00", WAX_ERR_X509_BAD_SAN},       /* constructed */
-        {"30 04 A4 02 31 00", WAX_ERR_X509_BAD_SAN},       /* not a Name */
+        {"30 03 81 01 C1", WAX_ERR_X509_BAD_SAN},    /* 8-bit */
+        {"30 03 A1 01 41", WAX_ERR_DER_TRUNCATED},   /* constructed */
+        {"30 04 A1 02 04 00", WAX_ERR_X509_BAD_SAN}, /* constructed */
+        {"30 04 A4 02 31 00", WAX_ERR_X509_BAD_SAN}, /* not a Name */
         /* SmtpUTF8Mailbox as an IA5String */
         {"30 13 A0 11 06 08 2B 06 01 05 05 07 08 09 A0 05 16 03 61 40 62",
          WAX_ERR_X509_BAD_SAN},
         /* otherName without its [0] value */
         {"30 07 A0 05 06 03 2A 03 04", WAX_ERR_X509_BAD_SAN},
-        {"30 03 88 01 80", WAX_ERR_X509_BAD_SAN},          /* bad OID */
+        {"30 03 88 01 80", WAX_ERR_X509_BAD_SAN}, /* bad OID */
         {"30 03 82 01 41 00", WAX_ERR_DER_TRAILING_DATA},
         {"30 04 82 81 01 41", WAX_ERR_DER_NON_MINIMAL_LENGTH},
         /* SmtpUTF8Mailbox with bad UTF-8: the validator sees it first */
@@ -368,8 +372,8 @@ TEST(x509_cert_malformed_san_table)
          WAX_ERR_DER_BAD_STRING},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        wax_err err = parse(cert_with_exts(
-            EXTS(1, EXT(OID_SAN, false, H(cases[i].san)))));
+        wax_err err = parse(
+            cert_with_exts(EXTS(1, EXT(OID_SAN, false, H(cases[i].san)))));
         CHECK_MSG(err == cases[i].err, "case %zu (%s): got %s, want %s", i,
                   cases[i].san, wax_err_name(err), wax_err_name(cases[i].err));
     }
@@ -410,8 +414,7 @@ TEST(x509_cert_other_extensions_table)
         {OID_CP, "30 0A 30 03 06 01 2A 30 03 06 01 2A",
          WAX_ERR_X509_BAD_POLICIES},
         {OID_CP, "30 07 30 05 06 01 2A 30 00", WAX_ERR_X509_BAD_POLICIES},
-        {OID_CP, "30 09 30 07 06 01 2A 30 02 05 00",
-         WAX_ERR_X509_BAD_POLICIES},
+        {OID_CP, "30 09 30 07 06 01 2A 30 02 05 00", WAX_ERR_X509_BAD_POLICIES},
         {OID_PM, "30 08 30 06 06 01 2A 06 01 2B", WAX_OK},
         {OID_PM, "30 05 30 03 06 01 2A", WAX_ERR_X509_BAD_POLICIES},
         {OID_PC, "30 03 80 01 00", WAX_OK},
@@ -444,9 +447,10 @@ TEST(x509_cert_other_extensions_table)
 TEST(x509_cert_extension_iterators)
 {
     struct xb der = cert_with_exts(EXTS(
-        6, EXT(OID_EKU, false,
-               H("30 14 06 08 2B 06 01 05 05 07 03 04 06 08 2B 06 01 05 05 07 "
-                 "03 02")),
+        6,
+        EXT(OID_EKU, false,
+            H("30 14 06 08 2B 06 01 05 05 07 03 04 06 08 2B 06 01 05 05 07 "
+              "03 02")),
         EXT(OID_CP, false,
             H("30 1B 30 19 06 03 2A 03 04 30 12 30 10 06 08 2B 06 01 05 05 "
               "07 02 01 16 04 68 74 74 70")),
@@ -577,8 +581,8 @@ TEST(x509_algid_table)
             if (sa.scheme == WAX_SIG_RSA_PSS) {
                 CHECK_MSG(sa.mgf1_digest == cases[i].mgf1 &&
                               sa.salt_len == cases[i].salt,
-                          "case %zu: mgf1 %d salt %zu", i,
-                          (int)sa.mgf1_digest, sa.salt_len);
+                          "case %zu: mgf1 %d salt %zu", i, (int)sa.mgf1_digest,
+                          sa.salt_len);
             }
         }
     }
@@ -613,9 +617,9 @@ TEST(x509_spki_key_info_table)
         uint8_t b = 0x11;
         xb_put(&n, &b, 1);
     }
-    struct xb rsa = SEQ(2, H("30 0D 06 09 2A 86 48 86 F7 0D 01 01 01 05 00"),
-                        T(0x03, 2, H("00"),
-                          SEQ(2, T(0x02, 1, n), H("02 01 03"))));
+    struct xb rsa =
+        SEQ(2, H("30 0D 06 09 2A 86 48 86 F7 0D 01 01 01 05 00"),
+            T(0x03, 2, H("00"), SEQ(2, T(0x02, 1, n), H("02 01 03"))));
     CHECK_OK(wax_x509_spki_parse((struct wax_span){rsa.p, rsa.n}, &k));
     CHECK_EQ_U64(k.type, WAX_X509_KEY_RSA);
     CHECK_EQ_U64(k.bits, 1024);
@@ -627,9 +631,9 @@ TEST(x509_spki_key_info_table)
     CHECK_ERR(wax_x509_spki_parse((struct wax_span){bad.p, bad.n}, &k),
               WAX_ERR_X509_BAD_SPKI);
     struct xb trailing = H("30 0A 30 05 06 03 2B 65 6F 03 01 00 00");
-    CHECK_ERR(wax_x509_spki_parse((struct wax_span){trailing.p, trailing.n},
-                                  &k),
-              WAX_ERR_X509_BAD_SPKI);
+    CHECK_ERR(
+        wax_x509_spki_parse((struct wax_span){trailing.p, trailing.n}, &k),
+        WAX_ERR_X509_BAD_SPKI);
 }
 
 /* Signatures: a certificate signed here with a fresh Ed25519 key. */

@@ -22,8 +22,8 @@ static struct xb
 crl_der(struct xb version, struct xb revoked, struct xb exts)
 {
     return SEQ(3,
-               SEQ(7, version, ALG_ED25519, NAME_TEST, THIS_UPDATE,
-                   NEXT_UPDATE, revoked, exts),
+               SEQ(7, version, ALG_ED25519, NAME_TEST, THIS_UPDATE, NEXT_UPDATE,
+                   revoked, exts),
                ALG_ED25519, sig_dummy());
 }
 
@@ -42,8 +42,8 @@ TEST(x509_crl_v2_entries)
     struct xb revoked = SEQ(
         3, entry("01", NONE),
         entry("02", SEQ(2, REASON("01"), EXT("55 1D 18", false, GEN_TIME))),
-        entry("00 FF", SEQ(1, EXT("55 1D 1D", true,
-                                  SEQ(1, T(0xA4, 1, NAME_TEST))))));
+        entry("00 FF",
+              SEQ(1, EXT("55 1D 1D", true, SEQ(1, T(0xA4, 1, NAME_TEST))))));
     struct xb exts = T(0xA0, 1,
                        SEQ(2, EXT("55 1D 14", false, H("02 01 2A")),
                            EXT(OID_AKI, false, H("30 04 80 02 01 02"))));
@@ -75,11 +75,11 @@ TEST(x509_crl_v2_entries)
     CHECK(!present);
 
     bool found;
-    CHECK_OK(wax_x509_crl_find(&crl, (struct wax_span){(const uint8_t *)"\x02", 1},
-                               &e, &found));
+    CHECK_OK(wax_x509_crl_find(
+        &crl, (struct wax_span){(const uint8_t *)"\x02", 1}, &e, &found));
     CHECK(found && e.reason == WAX_CRL_REASON_KEY_COMPROMISE);
-    CHECK_OK(wax_x509_crl_find(&crl, (struct wax_span){(const uint8_t *)"\x03", 1},
-                               NULL, &found));
+    CHECK_OK(wax_x509_crl_find(
+        &crl, (struct wax_span){(const uint8_t *)"\x03", 1}, NULL, &found));
     CHECK(!found);
 }
 
@@ -112,19 +112,16 @@ TEST(x509_crl_invalid_table)
     cases[n].der = crl_der(H("02 01 02"), NONE, NONE);
     cases[n++].err = WAX_ERR_X509_CRL_BAD_VERSION;
     /* extensions in a v1 CRL, entry extensions in a v1 CRL */
-    cases[n].der = crl_der(NONE, NONE,
-                           T(0xA0, 1, SEQ(1, EXT("55 1D 14", false,
-                                                 H("02 01 01")))));
+    cases[n].der = crl_der(
+        NONE, NONE, T(0xA0, 1, SEQ(1, EXT("55 1D 14", false, H("02 01 01")))));
     cases[n++].err = WAX_ERR_X509_CRL_BAD_VERSION;
-    cases[n].der = crl_der(NONE, SEQ(1, entry("01", SEQ(1, REASON("01")))),
-                           NONE);
+    cases[n].der =
+        crl_der(NONE, SEQ(1, entry("01", SEQ(1, REASON("01")))), NONE);
     cases[n++].err = WAX_ERR_X509_CRL_BAD_VERSION;
     /* reason 7 is unused; 11 does not exist */
-    cases[n].der = crl_der(V2, SEQ(1, entry("01", SEQ(1, REASON("07")))),
-                           NONE);
+    cases[n].der = crl_der(V2, SEQ(1, entry("01", SEQ(1, REASON("07")))), NONE);
     cases[n++].err = WAX_ERR_X509_CRL_BAD_ENTRY;
-    cases[n].der = crl_der(V2, SEQ(1, entry("01", SEQ(1, REASON("0B")))),
-                           NONE);
+    cases[n].der = crl_der(V2, SEQ(1, entry("01", SEQ(1, REASON("0B")))), NONE);
     cases[n++].err = WAX_ERR_X509_CRL_BAD_ENTRY;
     /* invalidityDate as UTCTime */
     cases[n].der = crl_der(
@@ -133,29 +130,29 @@ TEST(x509_crl_invalid_table)
     cases[n++].err = WAX_ERR_X509_CRL_BAD_ENTRY;
     /* duplicate CRL extension, duplicate entry extension */
     cases[n].der = crl_der(V2, NONE,
-                           T(0xA0, 1, SEQ(2, EXT("55 1D 14", false, H("02 01 01")),
-                                          EXT("55 1D 14", false, H("02 01 02")))));
+                           T(0xA0, 1,
+                             SEQ(2, EXT("55 1D 14", false, H("02 01 01")),
+                                 EXT("55 1D 14", false, H("02 01 02")))));
     cases[n++].err = WAX_ERR_X509_DUPLICATE_EXTENSION;
     cases[n].der = crl_der(
         V2, SEQ(1, entry("01", SEQ(2, REASON("01"), REASON("02")))), NONE);
     cases[n++].err = WAX_ERR_X509_DUPLICATE_EXTENSION;
     /* negative CRL number */
-    cases[n].der = crl_der(V2, NONE,
-                           T(0xA0, 1, SEQ(1, EXT("55 1D 14", false,
-                                                 H("02 01 FF")))));
+    cases[n].der = crl_der(
+        V2, NONE, T(0xA0, 1, SEQ(1, EXT("55 1D 14", false, H("02 01 FF")))));
     cases[n++].err = WAX_ERR_X509_CRL_BAD_EXTENSIONS;
     /* issuingDistributionPoint: FALSE encoded; two "only" flags; empty */
-    cases[n].der = crl_der(V2, NONE,
-                           T(0xA0, 1, SEQ(1, EXT("55 1D 1C", true,
-                                                 H("30 03 81 01 00")))));
+    cases[n].der =
+        crl_der(V2, NONE,
+                T(0xA0, 1, SEQ(1, EXT("55 1D 1C", true, H("30 03 81 01 00")))));
     cases[n++].err = WAX_ERR_DER_DEFAULT_ENCODED;
-    cases[n].der = crl_der(V2, NONE,
-                           T(0xA0, 1, SEQ(1, EXT("55 1D 1C", true,
-                                                 H("30 06 81 01 FF 82 01 FF")))));
+    cases[n].der =
+        crl_der(V2, NONE,
+                T(0xA0, 1,
+                  SEQ(1, EXT("55 1D 1C", true, H("30 06 81 01 FF 82 01 FF")))));
     cases[n++].err = WAX_ERR_X509_CRL_BAD_EXTENSIONS;
-    cases[n].der = crl_der(V2, NONE,
-                           T(0xA0, 1, SEQ(1, EXT("55 1D 1C", true,
-                                                 H("30 00")))));
+    cases[n].der = crl_der(
+        V2, NONE, T(0xA0, 1, SEQ(1, EXT("55 1D 1C", true, H("30 00")))));
     cases[n++].err = WAX_ERR_X509_CRL_BAD_EXTENSIONS;
     /* an entry without its date */
     cases[n].der = crl_der(V2, SEQ(1, SEQ(1, H("02 01 01"))), NONE);
@@ -173,8 +170,8 @@ TEST(x509_crl_invalid_table)
 TEST(x509_crl_idp)
 {
     struct xb idp = H("30 0D A0 08 A0 06 86 04 68 74 74 70 81 01 FF");
-    CHECK_OK(parse_crl(crl_der(
-        V2, NONE, T(0xA0, 1, SEQ(1, EXT("55 1D 1C", true, idp))))));
+    CHECK_OK(parse_crl(
+        crl_der(V2, NONE, T(0xA0, 1, SEQ(1, EXT("55 1D 1C", true, idp))))));
     CHECK(crl.idp.present && crl.idp.has_full_name && crl.idp.only_user_certs);
     CHECK(!crl.idp.only_ca_certs && !crl.idp.indirect_crl);
 }
@@ -214,8 +211,8 @@ signer_new(struct signer *s)
 static wax_err
 signed_object(const struct signer *s, struct xb tbs, struct xb *out)
 {
-    static const struct wax_sig_alg alg = {WAX_SIG_ED25519, WAX_DIGEST_NONE,
-                                           0, 0};
+    static const struct wax_sig_alg alg = {WAX_SIG_ED25519, WAX_DIGEST_NONE, 0,
+                                           0};
     uint8_t sig[128];
     size_t sig_len;
     WAX_TRY(wax_privkey_sign(s->key, &alg, sig, sizeof sig, &sig_len, tbs.p,
@@ -231,17 +228,15 @@ TEST(x509_crl_signature)
     struct signer s;
     CHECK_OK(signer_new(&s));
     struct xb der;
-    wax_err err = signed_object(
-        &s,
-        SEQ(6, V2, ALG_ED25519, NAME_TEST, THIS_UPDATE,
-            SEQ(1, entry("01", NONE)), NONE),
-        &der);
+    wax_err err = signed_object(&s,
+                                SEQ(6, V2, ALG_ED25519, NAME_TEST, THIS_UPDATE,
+                                    SEQ(1, entry("01", NONE)), NONE),
+                                &der);
     wax_privkey_free(s.key);
     CHECK_OK(err);
     CHECK_OK(parse_crl(der));
-    CHECK_OK(wax_x509_crl_verify_signature(&crl,
-                                           (struct wax_span){s.spki.p,
-                                                             s.spki.n}));
+    CHECK_OK(wax_x509_crl_verify_signature(
+        &crl, (struct wax_span){s.spki.p, s.spki.n}));
     /* revoke serial 2 instead of 1: same length, signature breaks */
     size_t at = 0;
     while (at + 3 <= parsed.n &&
@@ -251,9 +246,8 @@ TEST(x509_crl_signature)
     CHECK(at + 3 <= parsed.n);
     parsed.p[at + 2] = 2;
     CHECK_OK(wax_x509_crl_parse(&crl, parsed.p, parsed.n));
-    CHECK_ERR(wax_x509_crl_verify_signature(&crl,
-                                            (struct wax_span){s.spki.p,
-                                                              s.spki.n}),
+    CHECK_ERR(wax_x509_crl_verify_signature(
+                  &crl, (struct wax_span){s.spki.p, s.spki.n}),
               WAX_ERR_X509_SIGNATURE_INVALID);
 }
 
@@ -281,15 +275,14 @@ TEST(x509_req_signed_with_extension_request)
     struct signer s;
     CHECK_OK(signer_new(&s));
     struct xb san = SEQ(1, H("81 07 61 40 62 2E 6F 72 67")); /* a@b.org */
-    struct xb attrs = T(
-        0xA0, 2,
-        SEQ(2, CHALLENGE_OID, SET(1, T(0x0C, 1, S("secret")))),
-        SEQ(2, EXT_REQ_OID,
-            SET(1, SEQ(2, EXT(OID_SAN, false, san),
-                       EXT(OID_KU, true, H("03 02 07 80"))))));
+    struct xb attrs =
+        T(0xA0, 2, SEQ(2, CHALLENGE_OID, SET(1, T(0x0C, 1, S("secret")))),
+          SEQ(2, EXT_REQ_OID,
+              SET(1, SEQ(2, EXT(OID_SAN, false, san),
+                         EXT(OID_KU, true, H("03 02 07 80"))))));
     struct xb der;
-    wax_err err = signed_object(&s, req_info(H("02 01 00"), s.spki, attrs),
-                                &der);
+    wax_err err =
+        signed_object(&s, req_info(H("02 01 00"), s.spki, attrs), &der);
     wax_privkey_free(s.key);
     CHECK_OK(err);
     CHECK_OK(parse_req(der));
@@ -324,9 +317,8 @@ TEST(x509_req_signed_with_extension_request)
 TEST(x509_req_invalid_table)
 {
     struct xb spki = spki_dummy();
-    struct xb ext_req = SEQ(2, EXT_REQ_OID,
-                            SET(1, SEQ(1, EXT(OID_KU, true,
-                                              H("03 02 07 80")))));
+    struct xb ext_req = SEQ(
+        2, EXT_REQ_OID, SET(1, SEQ(1, EXT(OID_KU, true, H("03 02 07 80")))));
     static struct {
         struct xb info;
         wax_err err;
@@ -338,8 +330,7 @@ TEST(x509_req_invalid_table)
     cases[n++].err = WAX_ERR_X509_REQ_BAD_VERSION;
     cases[n].info = req_info(H("02 01 00"), spki, NONE); /* no [0] */
     cases[n++].err = WAX_ERR_X509_REQ_BAD_ATTRIBUTES;
-    cases[n].info = req_info(H("02 01 00"), spki,
-                             T(0xA0, 2, ext_req, ext_req));
+    cases[n].info = req_info(H("02 01 00"), spki, T(0xA0, 2, ext_req, ext_req));
     cases[n++].err = WAX_ERR_X509_REQ_BAD_ATTRIBUTES;
     cases[n].info = req_info(H("02 01 00"), spki,
                              T(0xA0, 1, SEQ(2, CHALLENGE_OID, H("31 00"))));
@@ -348,9 +339,10 @@ TEST(x509_req_invalid_table)
         H("02 01 00"), spki,
         T(0xA0, 1, SEQ(2, EXT_REQ_OID, SET(2, H("30 00"), H("30 00")))));
     cases[n++].err = WAX_ERR_X509_REQ_BAD_ATTRIBUTES; /* two values */
-    cases[n].info = req_info(
-        H("02 01 00"), spki,
-        T(0xA0, 1, SEQ(2, EXT_REQ_OID,
+    cases[n].info =
+        req_info(H("02 01 00"), spki,
+                 T(0xA0, 1,
+                   SEQ(2, EXT_REQ_OID,
                        SET(1, SEQ(1, EXT(OID_KU, true, H("03 01 00")))))));
     cases[n++].err = WAX_ERR_X509_BAD_KEY_USAGE;
     cases[n].info = req_info(H("02 01 00"), SEQ(1, ALG_ED25519), H("A0 00"));

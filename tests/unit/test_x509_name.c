@@ -5,8 +5,7 @@
 
 /* ATV: an AttributeTypeAndValue with OID contents and a value TLV. */
 static struct xb
-ATV(const char *oid_hex, struct xb value)
-{
+ATV(const char *oid_hex, struct xb value) {
     return SEQ(2, T(0x06, 1, H(oid_hex)), value);
 }
 
@@ -18,20 +17,17 @@ ATV(const char *oid_hex, struct xb value)
 #define DC "09 92 26 89 93 F2 2C 64 01 19"
 
 static struct xb
-UTF8(const char *s)
-{
+UTF8(const char *s) {
     return T(0x0C, 1, S(s));
 }
 
 static struct xb
-PRINTABLE(const char *s)
-{
+PRINTABLE(const char *s) {
     return T(0x13, 1, S(s));
 }
 
 static struct xb
-IA5(const char *s)
-{
+IA5(const char *s) {
     return T(0x16, 1, S(s));
 }
 
@@ -72,8 +68,10 @@ TEST(x509_name_equal_table)
     cases[n].b = SEQ(1, SET(1, ATV(CN, UTF8("\xC3\x89t\xC3\xA9"))));
     cases[n++].equal = false;
     /* soft hyphen maps to nothing, no-break space to space */
-    cases[n].a = SEQ(1, SET(1, ATV(CN, UTF8("Ali\xC2\xAD" "ce A"))));
-    cases[n].b = SEQ(1, SET(1, ATV(CN, UTF8("Alice\xC2\xA0" "A"))));
+    cases[n].a = SEQ(1, SET(1, ATV(CN, UTF8("Ali\xC2\xAD"
+                                            "ce A"))));
+    cases[n].b = SEQ(1, SET(1, ATV(CN, UTF8("Alice\xC2\xA0"
+                                            "A"))));
     cases[n++].equal = true;
     /* other string types compare as bytes: BMPString "A" vs "a" */
     cases[n].a = SEQ(1, SET(1, ATV(CN, H("1E 02 00 41"))));
@@ -95,8 +93,10 @@ TEST(x509_name_equal_table)
     cases[n].b = SEQ(2, SET(1, ATV(CN, UTF8("a"))), SET(1, ATV(OU, UTF8("b"))));
     cases[n++].equal = false;
     /* RDN order matters */
-    cases[n].a = SEQ(2, SET(1, ATV(C, PRINTABLE("UK"))), SET(1, ATV(CN, UTF8("a"))));
-    cases[n].b = SEQ(2, SET(1, ATV(CN, UTF8("a"))), SET(1, ATV(C, PRINTABLE("UK"))));
+    cases[n].a =
+        SEQ(2, SET(1, ATV(C, PRINTABLE("UK"))), SET(1, ATV(CN, UTF8("a"))));
+    cases[n].b =
+        SEQ(2, SET(1, ATV(CN, UTF8("a"))), SET(1, ATV(C, PRINTABLE("UK"))));
     cases[n++].equal = false;
     /* IA5String (emailAddress, DC) folds case too */
     cases[n].a = SEQ(1, SET(1, ATV(EMAIL, IA5("Alice@Example.COM"))));
@@ -111,13 +111,12 @@ TEST(x509_name_equal_table)
     cases[n].b = H("30 02 31 00");
     cases[n++].equal = false;
     for (size_t i = 0; i < n; i++) {
-        bool got = wax_x509_name_equal(span_of(&cases[i].a),
-                                       span_of(&cases[i].b));
-        bool rev = wax_x509_name_equal(span_of(&cases[i].b),
-                                       span_of(&cases[i].a));
+        bool got =
+            wax_x509_name_equal(span_of(&cases[i].a), span_of(&cases[i].b));
+        bool rev =
+            wax_x509_name_equal(span_of(&cases[i].b), span_of(&cases[i].a));
         CHECK_MSG(got == cases[i].equal && rev == got,
-                  "case %zu: got %d/%d, want %d", i, got, rev,
-                  cases[i].equal);
+                  "case %zu: got %d/%d, want %d", i, got, rev, cases[i].equal);
     }
     CHECK(wax_x509_name_is_empty(span_of(&cases[14].a)));
     CHECK(!wax_x509_name_is_empty(span_of(&cases[0].a)));
@@ -130,9 +129,9 @@ TEST(x509_name_format_table)
         const char *want;
     } cases[16];
     size_t n = 0;
-    cases[n].name = SEQ(3, SET(1, ATV(O, UTF8("IETF"))),
-                        SET(1, ATV(OU, UTF8("LAMPS WG"))),
-                        SET(1, ATV(CN, UTF8("Alice Lovelace"))));
+    cases[n].name =
+        SEQ(3, SET(1, ATV(O, UTF8("IETF"))), SET(1, ATV(OU, UTF8("LAMPS WG"))),
+            SET(1, ATV(CN, UTF8("Alice Lovelace"))));
     cases[n++].want = "CN=Alice Lovelace,OU=LAMPS WG,O=IETF";
     cases[n].name = SEQ(1, SET(2, ATV(CN, UTF8("a")), ATV(OU, UTF8("b"))));
     cases[n++].want = "CN=a+OU=b";
@@ -150,7 +149,8 @@ TEST(x509_name_format_table)
     cases[n].name = SEQ(1, SET(1, ATV(CN, UTF8("\xC3\xA9"))));
     cases[n++].want = "CN=\xC3\xA9";
     cases[n].name = SEQ(1, SET(1, ATV(CN, H("1E 04 00 E9 00 41"))));
-    cases[n++].want = "CN=\xC3\xA9" "A";
+    cases[n++].want = "CN=\xC3\xA9"
+                      "A";
     cases[n].name = SEQ(1, SET(1, ATV(CN, H("1C 04 00 01 F6 00"))));
     cases[n++].want = "CN=\xF0\x9F\x98\x80";
     /* T61String read as Latin-1 */
@@ -161,8 +161,8 @@ TEST(x509_name_format_table)
     cases[n++].want = "1.2.3.4=#020105";
     cases[n].name = SEQ(1, SET(1, ATV("88 37 03", UTF8("x"))));
     cases[n++].want = "2.999.3=#0C0178";
-    cases[n].name = SEQ(2, SET(1, ATV(DC, IA5("org"))),
-                        SET(1, ATV(EMAIL, IA5("a@b.org"))));
+    cases[n].name =
+        SEQ(2, SET(1, ATV(DC, IA5("org"))), SET(1, ATV(EMAIL, IA5("a@b.org"))));
     cases[n++].want = "emailAddress=a@b.org,DC=org";
     cases[n].name = H("30 00");
     cases[n++].want = "";
@@ -201,8 +201,8 @@ TEST(x509_name_invalid_table)
     cases[n++].err = WAX_ERR_X509_BAD_NAME;
     cases[n].name = SEQ(1, SET(1, SEQ(1, T(0x06, 1, H(CN)))));
     cases[n++].err = WAX_ERR_X509_BAD_NAME; /* no value */
-    cases[n].name = SEQ(1, SET(1, SEQ(3, T(0x06, 1, H(CN)), UTF8("a"),
-                                      UTF8("b"))));
+    cases[n].name =
+        SEQ(1, SET(1, SEQ(3, T(0x06, 1, H(CN)), UTF8("a"), UTF8("b"))));
     cases[n++].err = WAX_ERR_X509_BAD_NAME; /* two values */
     cases[n].name = SEQ(1, SET(1, SEQ(2, H("04 01 00"), UTF8("a"))));
     cases[n++].err = WAX_ERR_X509_BAD_NAME; /* type not an OID */

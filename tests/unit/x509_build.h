@@ -34,8 +34,7 @@ xb_put(struct xb *b, const uint8_t *p, size_t n)
 
 /* H: bytes from hex ("30 0a ..."; spaces ignored). */
 static inline struct xb
-H(const char *hex)
-{
+H(const char *hex) {
     struct xb b = {{0}, 0};
     int hi = -1;
     for (; *hex; hex++) {
@@ -63,8 +62,7 @@ H(const char *hex)
 
 /* S: the bytes of a C string (no NUL). */
 static inline struct xb
-S(const char *s)
-{
+S(const char *s) {
     struct xb b = {{0}, 0};
     xb_put(&b, (const uint8_t *)s, strlen(s));
     return b;
@@ -72,8 +70,7 @@ S(const char *s)
 
 /* CAT: COUNT pieces one after the other. */
 static inline struct xb
-CAT(int count, ...)
-{
+CAT(int count, ...) {
     struct xb b = {{0}, 0};
     va_list ap;
     va_start(ap, count);
@@ -87,8 +84,7 @@ CAT(int count, ...)
 
 /* T: a TLV with the one-byte tag TAG around COUNT pieces. */
 static inline struct xb
-T(uint8_t tag, int count, ...)
-{
+T(uint8_t tag, int count, ...) {
     struct xb content = {{0}, 0}, b = {{0}, 0};
     va_list ap;
     va_start(ap, count);
@@ -123,7 +119,7 @@ T(uint8_t tag, int count, ...)
 #define ALG_SHA256_RSA H("30 0D 06 09 2A 86 48 86 F7 0D 01 01 0B 05 00")
 #define NAME_TEST H("30 0F 31 0D 30 0B 06 03 55 04 03 0C 04 54 65 73 74")
 #define VALIDITY                                                               \
-    H("30 1E 17 0D 32 30 30 31 30 31 30 30 30 30 30 30 5A"                    \
+    H("30 1E 17 0D 32 30 30 31 30 31 30 30 30 30 30 30 5A"                     \
       "      17 0D 33 30 30 31 30 31 30 30 30 30 30 30 5A")
 #define SERIAL_1 H("02 01 01")
 #define VERSION_3 H("A0 03 02 01 02")
@@ -145,8 +141,7 @@ T(uint8_t tag, int count, ...)
 
 /* EXT: an Extension with the OID contents OID_HEX. */
 static inline struct xb
-EXT(const char *oid_hex, bool critical, struct xb value)
-{
+EXT(const char *oid_hex, bool critical, struct xb value) {
     return SEQ(3, T(0x06, 1, H(oid_hex)), critical ? H("01 01 FF") : NONE,
                OCTETS(1, value));
 }

@@ -187,8 +187,9 @@ run_corpus(const char *folder, size_t want_certs, size_t want_crls)
                                                     certs[i].spki.der.len);
                 wax_pubkey_free(key);
                 if (kerr != expected_key_err(o->rel)) {
-                    snprintf(fail, sizeof fail, "%s: key loads with %s, want %s",
-                             o->rel, wax_err_name(kerr),
+                    snprintf(fail, sizeof fail,
+                             "%s: key loads with %s, want %s", o->rel,
+                             wax_err_name(kerr),
                              wax_err_name(expected_key_err(o->rel)));
                 }
             }
@@ -317,8 +318,8 @@ TEST(openssl_made_requests_parse_and_verify)
     } reqs[] = {
         {"tests/fuzz/corpus/fuzz_x509_req/ed25519-san.csr",
          WAX_X509_KEY_ED25519, true, true, false},
-        {"tests/fuzz/corpus/fuzz_x509_req/p256-eku.csr", WAX_X509_KEY_EC,
-         false, false, true},
+        {"tests/fuzz/corpus/fuzz_x509_req/p256-eku.csr", WAX_X509_KEY_EC, false,
+         false, true},
     };
     static struct wax_x509_req req;
     for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {

@@ -228,10 +228,9 @@ wax_fields(const struct wax_x509_cert *c, struct fields *f)
     size_t len;
     memset(f, 0, sizeof *f);
     serial_text(c->serial, f->serial, sizeof f->serial);
-    WAX_TRY(wax_x509_name_format(c->subject, f->subject, sizeof f->subject,
-                                 &len));
-    WAX_TRY(wax_x509_name_format(c->issuer, f->issuer, sizeof f->issuer,
-                                 &len));
+    WAX_TRY(
+        wax_x509_name_format(c->subject, f->subject, sizeof f->subject, &len));
+    WAX_TRY(wax_x509_name_format(c->issuer, f->issuer, sizeof f->issuer, &len));
     openssl_time(c->not_before, f->not_before, sizeof f->not_before);
     openssl_time(c->not_after, f->not_after, sizeof f->not_after);
 
@@ -277,8 +276,7 @@ wax_fields(const struct wax_x509_cert *c, struct fields *f)
             char pl[64];
             snprintf(pl, sizeof pl, "pathlen:%llu",
                      (unsigned long long)c->info.path_len);
-            append(f->basic_constraints, sizeof f->basic_constraints, ", ",
-                   pl);
+            append(f->basic_constraints, sizeof f->basic_constraints, ", ", pl);
         }
     }
     return WAX_OK;
@@ -358,8 +356,8 @@ diff_corpus(const char *folder, size_t want_certs)
         for (size_t k = 0; k < sizeof cmp / sizeof cmp[0]; k++) {
             const char *a = (const char *)&ours + cmp[k].offset;
             const char *b = (const char *)&theirs + cmp[k].offset;
-            bool same = cmp[k].nocase ? strcasecmp(a, b) == 0
-                                      : strcmp(a, b) == 0;
+            bool same =
+                cmp[k].nocase ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
             if (!same) {
                 snprintf(fail, sizeof fail,
                          "%s: %s differs: wax \"%s\", openssl \"%s\"", o->rel,
@@ -374,8 +372,8 @@ diff_corpus(const char *folder, size_t want_certs)
     printf("# %s: %zu certificates compared with openssl x509\n", folder,
            num_compared);
     CHECK_MSG(fail[0] == '\0', "%s", fail);
-    CHECK_MSG(num_compared == want_certs, "%s: compared %zu, want %zu",
-              folder, num_compared, want_certs);
+    CHECK_MSG(num_compared == want_certs, "%s: compared %zu, want %zu", folder,
+              num_compared, want_certs);
 }
 
 TEST(x509_openssl_diff_rfc9216)
