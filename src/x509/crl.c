@@ -228,25 +228,28 @@ wax_x509_crl_entry_next(struct wax_x509_iter *it,
                         struct wax_x509_crl_entry *out, bool *out_present)
 {
     struct wax_span s = it->rest, seq, exts;
+    struct wax_x509_crl_entry e;
     uint32_t flags;
     if (s.len == 0) {
         *out_present = false;
         return WAX_OK;
     }
     WAX_ENSURE(it->count < WAX_MAX_CRL_ENTRIES, WAX_ERR_LIMIT_EXCEEDED);
-    memset(out, 0, sizeof *out);
+    memset(&e, 0, sizeof e);
     WAX_ENSURE(wax_der_get(&s, WAX_DER_SEQUENCE, &seq), it->bad);
     /* Serials of revoked certificates are read like certificates' (zero
      * and negative ones included: they were issued). */
-    WAX_TRY(x509_get_serial(&seq, &out->serial, &flags, it->bad));
-    WAX_ENSURE(x509_get_time(&seq, &out->revocation_date), it->bad);
+    WAX_TRY(x509_get_serial(&seq, &e.serial, &flags, it->bad));
+    WAX_ENSURE(x509_get_time(&seq, &e.revocation_date), it->bad);
     if (seq.len > 0) {
         WAX_ENSURE(wax_der_get_element(&seq, WAX_DER_SEQUENCE, &exts) &&
                        wax_der_expect_end(&seq),
                    it->bad);
-        WAX_TRY(x509_exts_parse(exts, &out->exts, entry_ext_known, it->bad));
-        WAX_TRY(decode_entry_exts(out));
+        WAX_TRY(x509_exts_parse(exts, &e.exts, entry_ext_known, it->bad));
+        WAX_TRY(decode_entry_exts(&e));
     }
+    /* Only a successful call changes the caller's state. */
+    *out = e;
     it->rest = s;
     it->count++;
     *out_present = true;
