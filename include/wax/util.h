@@ -231,8 +231,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_b64_encode(uint8_t *out, size_t out_cap,
  * rules of struct wax_b64_decoder (below): strict alphabet and padding,
  * CR, LF, space and tab skipped anywhere. OUT_CAP of
  * WAX_B64_DECODED_MAX_LEN(in_len) always suffices; with less, output that
- * does not fit is WAX_ERR_BUF_TOO_SMALL. On failure *OUT_LEN is 0 and the
- * content of OUT is unspecified (it may hold part of the output).
+ * does not fit is WAX_ERR_BUF_TOO_SMALL. Bytes of OUT past the output (up
+ * to OUT_CAP) may be overwritten. On failure *OUT_LEN is 0 and the content
+ * of OUT is unspecified (it may hold part of the output).
  */
 WAX_API WAX_MUST_CHECK wax_err wax_b64_decode(uint8_t *out, size_t out_cap,
                                               size_t *out_len,
