@@ -154,17 +154,17 @@ is_b64_space(uint8_t c)
 
 /*
  * dec_fast decodes whole groups of plain alphabet characters from *PIN
- * into OUT (at most CAP bytes), skipping whitespace between groups, and
- * returns the number of bytes written. It stops before the first group
+ * into OUT[*POS .. CAP), skipping whitespace between groups, and advances
+ * *PIN and *POS. It stops before the first group
  * holding anything else ('=', an invalid byte, whitespace inside a group),
  * which the careful path then handles.
  */
-static size_t
-dec_fast(uint8_t *restrict out, size_t cap, const uint8_t **pin,
+static void
+dec_fast(uint8_t *restrict out, size_t cap, size_t *pos, const uint8_t **pin,
          const uint8_t *end)
 {
     const uint8_t *p = *pin;
-    size_t o = 0;
+    size_t o = *pos;
     for (;;) {
         size_t groups = (size_t)(end - p) / 4;
         /* each group is stored as 4 bytes of which 3 count */
@@ -190,7 +190,7 @@ dec_fast(uint8_t *restrict out, size_t cap, const uint8_t **pin,
         break;
     }
     *pin = p;
-    return o;
+    *pos = o;
 }
 
 /*
@@ -210,7 +210,7 @@ dec_run(struct wax_b64_decoder *d, const uint8_t **pin, const uint8_t *end,
 
     while (p < end) {
         if (d->num_chars == 0 && !d->done) {
-            o += dec_fast(out + o, cap - o, &p, end);
+            dec_fast(out, cap, &o, &p, end);
             if (p == end) {
                 break;
             }
@@ -360,6 +360,9 @@ wax_b64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const uint8_t *in,
     struct wax_b64_decoder d;
     dec_state_init(&d);
     *out_len = 0;
+    if (in_len == 0) {
+        return WAX_OK;
+    }
     const uint8_t *p = in;
     size_t pos = 0;
     WAX_TRY(dec_run(&d, &p, in + in_len, out, out_cap, &pos));
@@ -439,6 +442,9 @@ enc_sink_write(wax_sink *self, const uint8_t *data, size_t len)
     struct wax_b64_encoder *e = (struct wax_b64_encoder *)self;
     WAX_TRY(e->err);
     WAX_ENSURE(!e->closed, WAX_ERR_SINK_CLOSED);
+    if (len == 0) {
+        return WAX_OK;
+    }
     e->err = enc_write(e, data, len);
     return e->err;
 }

@@ -644,7 +644,9 @@ TEST(b64_write_after_close)
     wax_null_sink_init(&ns);
     struct wax_b64_encoder enc;
     CHECK_OK(wax_b64_encoder_init(&enc, &ns.sink, 76));
+    CHECK_OK(wax_sink_write(&enc.sink, NULL, 0));
     CHECK_OK(wax_sink_write(&enc.sink, S("f")));
+    CHECK_OK(wax_sink_write(&enc.sink, NULL, 0));
     CHECK_OK(wax_sink_close(&enc.sink));
     CHECK_EQ_U64(ns.num_bytes, 6); /* "Zg==\r\n" */
     CHECK(ns.closed);
@@ -654,6 +656,7 @@ TEST(b64_write_after_close)
     wax_null_sink_init(&ns);
     struct wax_b64_decoder dec;
     wax_b64_decoder_init(&dec, &ns.sink);
+    CHECK_OK(wax_sink_write(&dec.sink, NULL, 0));
     CHECK_OK(wax_sink_write(&dec.sink, S("Zg==")));
     CHECK_OK(wax_sink_close(&dec.sink));
     CHECK_EQ_U64(ns.num_bytes, 1);
