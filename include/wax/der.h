@@ -49,6 +49,9 @@ WAX_API bool wax_span_equal(struct wax_span a, struct wax_span b);
 WAX_API bool wax_span_equal_bytes(struct wax_span a, const uint8_t *p,
                                   size_t len);
 
+/* The OID table (generated; it needs struct wax_span above). */
+#include <wax/oids.h>
+
 /* ------------------------------------------------------------------ */
 /* Tags. A tag is a uint32_t: class and constructed bits in the top three  */
 /* bits, the tag number in the low 29 bits (as BoringSSL's CBS_ASN1_*).    */
@@ -81,7 +84,8 @@ WAX_API bool wax_span_equal_bytes(struct wax_span a, const uint8_t *p,
 #define WAX_DER_UNIVERSAL_STRING 0x1Cu
 #define WAX_DER_BMP_STRING 0x1Eu
 
-/* [n] IMPLICIT primitive, and [n] constructed (EXPLICIT or IMPLICIT SEQUENCE). */
+/* [n] IMPLICIT primitive, and [n] constructed (EXPLICIT or IMPLICIT SEQUENCE).
+ */
 #define WAX_DER_CONTEXT_TAG(n) (WAX_DER_CONTEXT | (uint32_t)(n))
 #define WAX_DER_CONTEXT_CONS(n)                                                \
     (WAX_DER_CONTEXT | WAX_DER_CONSTRUCTED | (uint32_t)(n))
@@ -99,8 +103,16 @@ WAX_API bool wax_der_peek(const struct wax_span *in, uint32_t tag);
 /*
  * wax_der_get_any reads the next element whatever its tag: *OUT_TAG, its
  * contents (without tag and length) in *OUT_CONTENTS and, if
- * OUT_ELEMENT is not NULL, the whole TLV in *OUT_ELEMENT. Enforces the
- * DER length rules and rejects constructed universal string types.
+ * OUT_ELEMENT is not NULL, the whole TLV in *OUT_ELEMENT (OUT_TAG and
+ * OUT_CONTENTS may be NULL too). Enforces the DER tag and length rules:
+ * tag numbers up to 29 bits, in the high-tag form only from 31 and without
+ * a leading 0x80 octet; no [UNIVERSAL 0]; definite lengths in the fewest
+ * octets (long form only from 128) that fit in IN. Rejects constructed
+ * universal string types (strings, BIT STRING, OCTET STRING, times),
+ * constructed BOOLEAN, INTEGER, NULL, OID, REAL, ENUMERATED and
+ * RELATIVE-OID, and primitive SEQUENCE, SET, EXTERNAL, EMBEDDED PDV and
+ * CHARACTER STRING. Does not check the contents (see
+ * wax_der_check_primitive and the typed getters below).
  */
 WAX_API bool wax_der_get_any(struct wax_span *in, uint32_t *out_tag,
                              struct wax_span *out_contents,
@@ -136,7 +148,8 @@ WAX_API bool wax_der_get_null(struct wax_span *in);
  * INTEGER: *OUT_BYTES are the contents (two's complement, big-endian,
  * minimal: checked), *OUT_NEGATIVE the sign. OUT_NEGATIVE may be NULL.
  */
-WAX_API bool wax_der_get_integer(struct wax_span *in, struct wax_span *out_bytes,
+WAX_API bool wax_der_get_integer(struct wax_span *in,
+                                 struct wax_span *out_bytes,
                                  bool *out_negative);
 
 /* INTEGER that is non-negative and fits a uint64_t. */
@@ -187,9 +200,35 @@ WAX_API bool wax_der_parse_time(uint32_t tag, struct wax_span contents,
                                 int64_t *out_time);
 
 /*
+ * wax_der_check_primitive checks the contents of a primitive element with
+ * tag TAG against the DER rules of its universal type and returns the
+ * exact error: BOOLEAN (WAX_ERR_DER_BAD_BOOLEAN), INTEGER and ENUMERATED
+ * (WAX_ERR_DER_BAD_INTEGER), BIT STRING (WAX_ERR_DER_BAD_BIT_STRING, general
+ * rules only, not the NamedBitList rule), OBJECT IDENTIFIER
+ * (WAX_ERR_DER_BAD_OID), NULL (WAX_ERR_DER_BAD_NULL), UTCTime and
+ * GeneralizedTime (WAX_ERR_DER_BAD_TIME, the profile of wax_der_parse_time)
+ * and WAX_ERR_DER_BAD_STRING for: NumericString (digits and space),
+ * PrintableString (X.680 table 10), IA5String (0x00..0x7F), VisibleString
+ * (0x20..0x7E), UTF8String (well-formed UTF-8, RFC 3629), BMPString (even
+ * length), UniversalString (length a multiple of 4). Any other tag (other
+ * classes, OCTET STRING, T61String...) has no content rule: WAX_OK.
+ */
+WAX_API WAX_MUST_CHECK wax_err
+wax_der_check_primitive(uint32_t tag, struct wax_span contents);
+
+/*
  * wax_der_validate checks that DER holds exactly one strict-DER element
- * (recursively through every constructed element, at most MAX_DEPTH
- * levels) and returns the exact WAX_ERR_DER_* of the first problem found.
+ * (recursively through every constructed element) and returns the exact
+ * WAX_ERR_DER_* of the first problem found, in document order:
+ * WAX_ERR_DER_TRUNCATED (input ends, or an element overruns its parent),
+ * _BAD_TAG, _TAG_TOO_LARGE, _CONSTRUCTED_STRING, _INDEFINITE_LENGTH,
+ * _BAD_LENGTH, _NON_MINIMAL_LENGTH, _TOO_DEEP, the content errors of
+ * wax_der_check_primitive for every primitive universal element, and
+ * _TRAILING_DATA after the element. The outermost element is level 1; an
+ * element deeper than MAX_DEPTH levels is WAX_ERR_DER_TOO_DEEP. MAX_DEPTH
+ * above WAX_MAX_DER_DEPTH counts as WAX_MAX_DER_DEPTH. DER NULL with a
+ * non-zero DER_LEN is WAX_ERR_INVALID_ARGUMENT. Not checked: SET OF order,
+ * DEFAULT values, the NamedBitList rule (the schema is unknown here).
  */
 WAX_API WAX_MUST_CHECK wax_err wax_der_validate(const uint8_t *der,
                                                 size_t der_len,
