@@ -101,11 +101,17 @@ asan:
 		build/asan/wax build/asan/tests/test-unit build/asan/tests/test-vectors
 	ASAN_OPTIONS=detect_leaks=1 tests/run build/asan
 
-# ---- fuzzing: each target is compiled with the library sources directly.
-FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -O1 -g
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) | $(DEPS_STAMP)
+# ---- fuzzing: the library is compiled once with coverage instrumentation
+# (build/fuzz/libwax-fuzz.a), then each target links against it.
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -O1 -g
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+$(BUILD)/fuzz/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) $(FUZZ_FLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS)
+	$(FUZZ_CC) $(CSTD) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/libwax-fuzz.a: $(FUZZ_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/libwax-fuzz.a
+	$(FUZZ_CC) $(CSTD) $(FUZZ_SAN) -fsanitize=fuzzer -Iinclude -Isrc $(PKG_CFLAGS) -o $@ $< $(BUILD)/fuzz/libwax-fuzz.a $(PKG_LIBS)
 fuzz: $(FUZZ_BINS)
 fuzz-smoke: $(FUZZ_BINS)
 	@tools/fuzz-smoke $(BUILD)/fuzz $(FUZZ_SECONDS)
@@ -147,4 +153,4 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VECTOR_OBJS:.o=.d) $(HARNESS_OBJ:.o=.d)
+-include $(FUZZ_LIB_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VECTOR_OBJS:.o=.d) $(HARNESS_OBJ:.o=.d)
