@@ -120,6 +120,8 @@ static const struct {
     /* LF-only input: the LF before a delimiter belongs to it */
     {"b", "--b\nA: 1\n\nx\n--b\n\ny\n\n--b--\n", false, WAX_OK,
      "<0:0>{A: 1\n\n}x</0><0:1>{\n}y\n</0>"},
+    /* empty parts: the line end before a delimiter belongs to it */
+    {"b", "--b\r\n\r\n--b\n\n--b--", false, WAX_OK, "<0:0>{}</0><0:1>{}</0>"},
     /* an empty part, and a part that is all header */
     {"b", "--b\r\n--b\r\nA: 1\r\n--b--", false, WAX_OK,
      "<0:0>{}</0><0:1>{A: 1}</0>"},
