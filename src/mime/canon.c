@@ -29,9 +29,10 @@ canon_write_impl(struct wax_mime_canon *c, const uint8_t *data, size_t len)
         WAX_TRY(wax_sink_write(c->out, crlf, 2));
         start = i + 1;
     }
-    if (len > 0) {
-        c->prev_cr = data[len - 1] == '\r';
+    if (len == start) {
+        return WAX_OK; /* never pass on empty writes (NULL data) */
     }
+    c->prev_cr = data[len - 1] == '\r';
     return wax_sink_write(c->out, data + start, len - start);
 }
 
@@ -399,6 +400,9 @@ prepare_body_write(wax_sink *self, const uint8_t *data, size_t len)
     struct wax_mime_prepare *p =
         (struct wax_mime_prepare *)((uint8_t *)self -
                                     offsetof(struct wax_mime_prepare, body_in));
+    if (len == 0) {
+        return WAX_OK;
+    }
     if (p->check_7bit) {
         scan_bytes(&p->check, data, len);
         WAX_TRY(check_clean(&p->check));

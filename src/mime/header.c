@@ -55,6 +55,9 @@ wax_mime_write_crlf_lines(wax_sink *out, const uint8_t *data, size_t len)
             start = i + 1;
         }
     }
+    if (start == len) {
+        return WAX_OK;
+    }
     return wax_sink_write(out, data + start, len - start);
 }
 

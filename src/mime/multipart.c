@@ -430,7 +430,9 @@ ss_part_header(void *ctx, size_t depth, const struct wax_mime_header *h,
     (void)depth;
     *descend = false;
     if (ss->num_parts == 1) {
-        return wax_sink_write(ss->content, h->raw.p, h->raw.len);
+        return h->raw.len == 0
+                   ? WAX_OK
+                   : wax_sink_write(ss->content, h->raw.p, h->raw.len);
     }
     struct wax_mime_smime_info info;
     enum wax_mime_cte cte;

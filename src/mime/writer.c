@@ -293,6 +293,9 @@ sw_sig_write(wax_sink *self, const uint8_t *data, size_t len)
     struct wax_mime_signed_writer *w = SW_FROM(sig_sink, self);
     WAX_TRY(w->err);
     WAX_TRY(sw_fail(w, sw_sig_start(w)));
+    if (len == 0) {
+        return WAX_OK;
+    }
     return sw_fail(w, wax_sink_write(&w->b64.sink, data, len));
 }
 
@@ -362,6 +365,9 @@ p7w_write(wax_sink *self, const uint8_t *data, size_t len)
     if (w->state != W_ENTITY) {
         w->err = WAX_ERR_MIME_WRITER_STATE;
         return w->err;
+    }
+    if (len == 0) {
+        return WAX_OK;
     }
     w->err = wax_sink_write(&w->b64.sink, data, len);
     return w->err;

@@ -39,9 +39,8 @@ TEST(canon_line_ends_at_every_split_point)
                                  j > len ? 0 : j));
                 CHECK_OK(wax_sink_close(wax_mime_canon_sink(&cn)));
                 CHECK(out.closed);
-                CHECK_MSG(out.len == strlen(canon_cases[c].want) &&
-                              memcmp(out.data, canon_cases[c].want, out.len) ==
-                                  0,
+                CHECK_MSG(mt_mem_is(out.data, out.len, canon_cases[c].want,
+                                    strlen(canon_cases[c].want)),
                           "case %zu cuts %zu,%zu", c, i, j);
                 CHECK_ERR(wax_sink_write(wax_mime_canon_sink(&cn),
                                          (const uint8_t *)"x", 1),
@@ -358,8 +357,7 @@ TEST(prepare_outputs_the_canonical_entity_at_every_split_point)
                 size_t wl = prep_cases[c].want_len
                                 ? prep_cases[c].want_len
                                 : strlen(prep_cases[c].want);
-                CHECK_MSG(out.len == wl &&
-                              memcmp(out.data, prep_cases[c].want, wl) == 0,
+                CHECK_MSG(mt_mem_is(out.data, out.len, prep_cases[c].want, wl),
                           "case %zu cut %zu: output differs (%zu bytes)", c,
                           cut, out.len);
                 CHECK(out.closed);

@@ -182,8 +182,7 @@ check_mp_case(size_t c, size_t cut1, size_t cut2)
               c, cut1, cut2, wax_err_name(got), wax_err_name(mp_cases[c].err));
     if (got == WAX_OK) {
         size_t wl = strlen(mp_cases[c].want);
-        CHECK_MSG(log.text.len == wl &&
-                      memcmp(log.text.data, mp_cases[c].want, wl) == 0,
+        CHECK_MSG(mt_mem_is(log.text.data, log.text.len, mp_cases[c].want, wl),
                   "case %zu cuts %zu,%zu: log \"%.*s\"", c, cut1, cut2,
                   (int)log.text.len, (const char *)log.text.data);
     }

@@ -50,8 +50,8 @@ TEST(write_field_folds_at_78_columns)
         struct wax_buf out;
         wax_buf_init(&out, 4096);
         CHECK_OK(field_to(&out, cases[i].name, cases[i].value));
-        CHECK_MSG(out.len == strlen(cases[i].want) &&
-                      memcmp(out.data, cases[i].want, out.len) == 0,
+        CHECK_MSG(mt_mem_is(out.data, out.len, cases[i].want,
+                            strlen(cases[i].want)),
                   "case %zu: got \"%.*s\"", i, (int)out.len,
                   (const char *)out.data);
         wax_buf_cleanup(&out);
@@ -217,8 +217,7 @@ TEST(signed_writer_is_byte_exact_and_round_trips)
             CHECK_OK(wax_sink_close(s));
         }
         CHECK(out.closed);
-        CHECK_MSG(out.len == strlen(signed_want) &&
-                      memcmp(out.data, signed_want, out.len) == 0,
+        CHECK_MSG(mt_mem_is(out.data, out.len, signed_want, strlen(signed_want)),
                   "mode %d: got \"%.*s\"", mode, (int)out.len,
                   (const char *)out.data);
 
@@ -376,8 +375,7 @@ TEST(p7m_writer_is_byte_exact_and_round_trips)
                  "From: a@example.org\r\nTo: b@example.org\r\n"
                  "Subject: test\r\nMIME-Version: 1.0\r\n%s\r\nMAMCAQE=\r\n",
                  cases[i].ct_and_cd);
-        CHECK_MSG(out.len == strlen(want) &&
-                      memcmp(out.data, want, out.len) == 0,
+        CHECK_MSG(mt_mem_is(out.data, out.len, want, strlen(want)),
                   "case %zu: got \"%.*s\"", i, (int)out.len,
                   (const char *)out.data);
 
