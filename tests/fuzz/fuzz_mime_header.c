@@ -41,8 +41,8 @@ exercise_values(const struct wax_mime_header *h)
             mf_must(n <= f->value.len);
         }
         if (wax_mime_content_type_parse(&ct, f->value) == WAX_OK) {
-            static const char *names[] = {"boundary", "name", "protocol",
-                                          "micalg", "smime-type", "charset"};
+            static const char *names[] = {"boundary", "name",       "protocol",
+                                          "micalg",   "smime-type", "charset"};
             for (size_t k = 0; k < 6; k++) {
                 if (wax_mime_param_get(&ct.params, buf, sizeof buf, &n,
                                        &present, names[k]) == WAX_OK) {

@@ -35,8 +35,7 @@ mt_mem_is(const uint8_t *p, size_t len, const char *want, size_t want_len)
  * SIZE_MAX. Returns the first error.
  */
 static inline wax_err
-mt_feed(wax_sink *s, const uint8_t *data, size_t len, size_t cut1,
-        size_t cut2)
+mt_feed(wax_sink *s, const uint8_t *data, size_t len, size_t cut1, size_t cut2)
 {
     if (cut1 == SIZE_MAX) {
         for (size_t i = 0; i < len; i++) {
