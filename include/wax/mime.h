@@ -556,7 +556,7 @@ WAX_API void wax_mime_entity_scan_cleanup(struct wax_mime_entity_scan *es);
  * WAX_ERR_MIME_COMPOSITE_ENCODING, for a body declared base64 or
  * quoted-printable WAX_ERR_MIME_ALREADY_ENCODED, QP for a non-text entity
  * WAX_ERR_INVALID_ARGUMENT. Nothing is buffered but the header section and
- * the codecs' bounded lines. close() closes OUT. About 40 KiB.
+ * the codecs' bounded lines. close() closes OUT. About 21 KiB.
  */
 struct wax_mime_prepare {
     wax_sink sink; /* must stay first */
@@ -714,7 +714,7 @@ WAX_API void wax_mime_multipart_cleanup(struct wax_mime_multipart *mp);
  *     when the part ends;
  *   - more or fewer than two parts: WAX_ERR_MIME_SIGNED_PART_COUNT; the
  *     errors of the multipart parser otherwise.
- * INFO holds what wax_mime_smime_identify found (micalg). About 50 KiB.
+ * INFO holds what wax_mime_smime_identify found (micalg). About 38 KiB.
  */
 struct wax_mime_signed_split {
     wax_sink sink; /* must stay first */
@@ -752,7 +752,7 @@ WAX_API void wax_mime_signed_split_cleanup(struct wax_mime_signed_split *ss);
  * WAX_ERR_MIME_NOT_PKCS7_MIME; INFO keeps the result); a base64 body is
  * decoded, a binary one (Content-Transfer-Encoding binary) passed as is,
  * any other encoding is WAX_ERR_MIME_BAD_CMS_ENCODING. No canonicalization:
- * binary CMS must not be touched. close() closes OUT. About 35 KiB.
+ * binary CMS must not be touched. close() closes OUT. About 21 KiB.
  */
 struct wax_mime_p7m_reader {
     wax_sink sink; /* must stay first */

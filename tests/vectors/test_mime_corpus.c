@@ -417,6 +417,7 @@ check_dir(const char *rel, struct tally *t)
     closedir(d);
     qsort(names, n, sizeof names[0], cmp_names);
     t->openssl = have_openssl();
+    struct tally before = *t;
     for (size_t i = 0; i < n; i++) {
         char path[2048];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -427,7 +428,9 @@ check_dir(const char *rel, struct tally *t)
     }
     printf("# %s: %zu multipart/signed (%zu digests cross-checked), "
            "%zu pkcs7-mime, %zu other\n",
-           rel, t->num_signed, t->num_digest_checked, t->num_p7m, t->num_other);
+           rel, t->num_signed - before.num_signed,
+           t->num_digest_checked - before.num_digest_checked,
+           t->num_p7m - before.num_p7m, t->num_other - before.num_other);
     return true;
 }
 
