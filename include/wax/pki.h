@@ -227,8 +227,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_pki_cert_template_profile(
  *                                   need RSA, keyAgreement EC/X25519/X448,
  *                                   the signing bits a signing key)
  *   WAX_ERR_PKI_BAD_EMAIL           an email that is not local@domain with
- *                                   an RFC 5322 dot-atom local part (RFC
- *                                   6532 UTF-8 allowed; no quoted strings)
+ *                                   an RFC 5322 dot-atom local part of at
+ *                                   most 64 octets (RFC 6532 UTF-8
+ *                                   allowed; no quoted strings)
  *                                   and an LDH domain (labels 1..63, no
  *                                   leading/trailing '-', at most 253, no
  *                                   address literal); longer than

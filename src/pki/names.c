@@ -12,6 +12,8 @@
 #define PKI_MAX_DOMAIN_LEN 253
 /* Longest DNS label. */
 #define PKI_MAX_LABEL_LEN 63
+/* Longest local part (RFC 5321 §4.5.3.1.1). */
+#define PKI_MAX_LOCAL_LEN 64
 
 static bool
 is_alnum(uint8_t c)
@@ -33,7 +35,8 @@ static bool
 local_part_ok(const uint8_t *p, size_t len, bool *out_non_ascii)
 {
     bool non_ascii = false;
-    if (len == 0 || p[0] == '.' || p[len - 1] == '.') {
+    if (len == 0 || len > PKI_MAX_LOCAL_LEN || p[0] == '.' ||
+        p[len - 1] == '.') {
         return false;
     }
     for (size_t i = 0; i < len; i++) {
