@@ -7,5 +7,6 @@
 #include <wax/util.h>
 #include <wax/der.h>
 #include <wax/x509.h>
+#include <wax/pki.h>
 
 #endif
