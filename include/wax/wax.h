@@ -9,5 +9,6 @@
 #include <wax/der.h>
 #include <wax/x509.h>
 #include <wax/mime.h>
+#include <wax/pki.h>
 
 #endif
