@@ -585,8 +585,8 @@ WAX_API WAX_MUST_CHECK wax_err wax_pubkey_from_spki(struct wax_pubkey **out,
 WAX_API void wax_pubkey_free(struct wax_pubkey *key);
 
 /* wax_pubkey_type, wax_pubkey_curve (WAX_CURVE_NONE if not EC) and
- * wax_pubkey_bits (RSA/DSA modulus bits, curve order bits, 253 for
- * Ed25519/X25519, 456/448 for Ed448/X448). */
+ * wax_pubkey_bits (RSA/DSA modulus bits, curve order bits; libcrypto's
+ * values for the others: 256 Ed25519, 253 X25519, 456 Ed448, 448 X448). */
 WAX_API enum wax_key_type wax_pubkey_type(const struct wax_pubkey *key);
 WAX_API enum wax_ec_curve wax_pubkey_curve(const struct wax_pubkey *key);
 WAX_API size_t wax_pubkey_bits(const struct wax_pubkey *key);

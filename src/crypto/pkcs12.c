@@ -465,15 +465,21 @@ cert_bags(STACK_OF(PKCS12_SAFEBAG) * bags, const uint8_t *const *certs,
         WAX_ENSURE(certs[i] != NULL && cert_lens[i] > 0 &&
                        cert_lens[i] <= WAX_MAX_KEY_FILE_BYTES,
                    WAX_ERR_INVALID_ARGUMENT);
-        ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
-        WAX_ENSURE(os != NULL, WAX_ERR_NOMEM);
+        /* The bag holds the certificate's bytes as given: packed as an
+         * ANY whose SEQUENCE value libcrypto writes out verbatim. */
+        WAX_ENSURE(certs[i][0] == 0x30, WAX_ERR_INVALID_ARGUMENT);
+        ASN1_TYPE *any = ASN1_TYPE_new();
+        ASN1_STRING *seq = ASN1_STRING_type_new(V_ASN1_SEQUENCE);
         PKCS12_SAFEBAG *bag = NULL;
-        if (ASN1_OCTET_STRING_set(os, certs[i], (int)cert_lens[i]) == 1) {
-            bag =
-                PKCS12_item_pack_safebag(os, ASN1_ITEM_rptr(ASN1_OCTET_STRING),
-                                         NID_x509Certificate, NID_certBag);
+        if (any != NULL && seq != NULL &&
+            ASN1_STRING_set(seq, certs[i], (int)cert_lens[i]) == 1) {
+            ASN1_TYPE_set(any, V_ASN1_SEQUENCE, seq);
+            seq = NULL; /* owned by ANY now */
+            bag = PKCS12_item_pack_safebag(any, ASN1_ITEM_rptr(ASN1_ANY),
+                                           NID_x509Certificate, NID_certBag);
         }
-        ASN1_OCTET_STRING_free(os);
+        ASN1_STRING_free(seq);
+        ASN1_TYPE_free(any);
         WAX_ENSURE(bag != NULL, WAX_ERR_CRYPTO_INTERNAL);
         wax_err err =
             i == 0 ? bag_attributes(bag, friendly_name, key_id, key_id_len)
