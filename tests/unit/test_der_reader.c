@@ -129,10 +129,25 @@ static const struct validate_row validate_rows[] = {
     {"2500", WAX_ERR_DER_BAD_TAG},        /* constructed NULL */
     {"2600", WAX_ERR_DER_BAD_TAG},        /* constructed OID */
     {"2A00", WAX_ERR_DER_BAD_TAG},        /* constructed ENUMERATED */
-    {"9F1E00", WAX_ERR_DER_BAD_TAG},      /* 30 in high-tag form */
-    {"9F0000", WAX_ERR_DER_BAD_TAG},      /* 0 in high-tag form */
-    {"9F801F00", WAX_ERR_DER_BAD_TAG},    /* leading 0x80 */
-    {"9F1F00", WAX_OK},                   /* [31] */
+    {"2900", WAX_ERR_DER_BAD_TAG},        /* constructed REAL */
+    {"2D00", WAX_ERR_DER_BAD_TAG},        /* constructed RELATIVE-OID */
+    {"0B00", WAX_ERR_DER_BAD_TAG},        /* primitive EMBEDDED PDV */
+    {"1D00", WAX_ERR_DER_BAD_TAG},        /* primitive CHARACTER STRING */
+    {"2800", WAX_OK},                     /* constructed EXTERNAL */
+    {"0900", WAX_OK},                     /* primitive REAL: no content rule */
+    {"3200", WAX_ERR_DER_CONSTRUCTED_STRING}, /* NumericString */
+    {"3400", WAX_ERR_DER_CONSTRUCTED_STRING}, /* TeletexString */
+    {"3500", WAX_ERR_DER_CONSTRUCTED_STRING}, /* VideotexString */
+    {"3900", WAX_ERR_DER_CONSTRUCTED_STRING}, /* GraphicString */
+    {"3A00", WAX_ERR_DER_CONSTRUCTED_STRING}, /* VisibleString */
+    {"3B00", WAX_ERR_DER_CONSTRUCTED_STRING}, /* GeneralString */
+    {"3C00", WAX_ERR_DER_CONSTRUCTED_STRING}, /* UniversalString */
+    {"A400", WAX_OK}, /* [4] constructed: other classes have no rules */
+    {"BF2300", WAX_OK},
+    {"9F1E00", WAX_ERR_DER_BAD_TAG},   /* 30 in high-tag form */
+    {"9F0000", WAX_ERR_DER_BAD_TAG},   /* 0 in high-tag form */
+    {"9F801F00", WAX_ERR_DER_BAD_TAG}, /* leading 0x80 */
+    {"9F1F00", WAX_OK},                /* [31] */
     {"BF1F00", WAX_OK},
     {"9F7F00", WAX_OK},                             /* [127] */
     {"9F810000", WAX_OK},                           /* [128] */

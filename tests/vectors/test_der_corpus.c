@@ -32,7 +32,7 @@ TEST(rfc4134_certs_and_crls_are_strict_der)
             !has_suffix(de->d_name, ".crl")) {
             continue;
         }
-        char path[4200];
+        char path[4096 + 256 + 2];
         snprintf(path, sizeof path, "%s/%s", dir_copy, de->d_name);
         size_t len;
         uint8_t *der = wax_test_read_file(path, &len);
