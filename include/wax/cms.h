@@ -63,6 +63,10 @@
 #define WAX_MAX_CMS_FIELD_BYTES ((size_t)4 << 10)
 /* Longest content-type OID (contents octets). */
 #define WAX_MAX_CMS_OID_BYTES 64
+/* Content kept by the verifier for EdDSA signers without signed
+ * attributes, whose signature covers the content itself (RFC 8419 §3.1)
+ * and cannot be checked from a digest. */
+#define WAX_MAX_CMS_EDDSA_CONTENT_BYTES ((size_t)1 << 20)
 
 /* Default DER threshold of the encoder: encapsulated content up to this
  * many bytes gives definite-length DER output, more gives streamed
@@ -275,7 +279,9 @@ struct wax_cms_blob {
  *                 _TOO_MANY_ATTRS, _BAD_ATTR, _DUPLICATE_ATTR,
  *                 _ATTR_NOT_SINGLE_VALUED, _NO_CONTENT_TYPE_ATTR,
  *                 _CONTENT_TYPE_MISMATCH, _NO_MESSAGE_DIGEST_ATTR,
- *                 _BAD_SIGNING_TIME), the certificate
+ *                 _BAD_SIGNING_TIME, _UNSIGNED_ATTR_NOT_ALLOWED for a
+ *                 content-type, message-digest or signing-time among the
+ *                 unsigned attributes, RFC 5652 §11), the certificate
  *                 (_SIGNER_CERT_NOT_FOUND, parse and key errors, _WEAK_KEY,
  *                 _KEY_ALG_MISMATCH, _SIGNING_CERT_MISMATCH), the signature
  *                 (_SIGNATURE_INVALID), the content digest
@@ -290,8 +296,10 @@ struct wax_cms_blob {
  *  WEAK           a weak algorithm or key was accepted under ALLOW_WEAK.
  *  HAS_SIGNED_ATTRS  false only for an id-data signer without signed
  *                 attributes: its signature is then checked over the
- *                 content digest (RFC 5652 §5.4); not possible for EdDSA
- *                 (WAX_ERR_CMS_UNSUPPORTED_SIG_ALG).
+ *                 content digest (RFC 5652 §5.4), or for EdDSA over the
+ *                 content itself, which the verifier keeps up to
+ *                 WAX_MAX_CMS_EDDSA_CONTENT_BYTES (more:
+ *                 WAX_ERR_CMS_CONTENT_TOO_LARGE).
  *  ATTRS_REORDERED  the signed attributes were not in DER SET OF order;
  *                 the signature was checked over the DER re-encoding
  *                 (sorted), as RFC 5652 §5.4 defines the signed bytes.
