@@ -458,7 +458,9 @@ start_streaming(struct wax_cms_sign *s)
         off += WAX_CMS_CHUNK_BYTES;
     }
     size_t rest = s->content.len - off;
-    memmove(s->content.data, s->content.data + off, rest);
+    if (rest > 0) {
+        memmove(s->content.data, s->content.data + off, rest);
+    }
     s->content.len = rest;
     return WAX_OK;
 }
