@@ -44,9 +44,9 @@ parse_sid(struct cms_vsigner *s, struct wax_span *in)
         s->sid_is_ski = false;
     } else if (tag == WAX_DER_CONTEXT_TAG(0)) {
         /* SubjectKeyIdentifier ::= OCTET STRING, [0] IMPLICIT */
+        s->sid_is_ski = true;
         WAX_ENSURE(contents.len > 0, WAX_ERR_CMS_BAD_SID);
         s->sid_ski = contents;
-        s->sid_is_ski = true;
     } else {
         WAX_FAIL(WAX_ERR_CMS_BAD_SID);
     }

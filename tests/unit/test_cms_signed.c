@@ -918,6 +918,7 @@ struct fsigner {
     const struct blob *unsigned_attrs;
     size_t num_unsigned;
     bool corrupt_sig;
+    const struct blob *sid; /* SignerIdentifier override */
 };
 
 struct forge {
@@ -930,6 +931,8 @@ struct forge {
     const struct blob *econtent;    /* the [0] contents; NULL: OCTET STRING */
     const struct blob *outer_ct;    /* ContentInfo contentType override */
     const struct blob *digest_algs; /* SET override */
+    size_t cert_copies;             /* more copies of the first cert */
+    size_t num_crls;                /* dummy RevocationInfoChoices */
     const uint8_t *content;
     size_t content_len;
 };
@@ -1067,7 +1070,9 @@ fs_signer_info(const struct forge *f, const struct fsigner *s,
     T(wax_der_builder_open(set, WAX_DER_SEQUENCE, &si));
     T(wax_der_builder_add_u64(&si, s->version ? (uint64_t)s->version
                                               : (s->ski ? 3 : 1)));
-    if (s->ski) {
+    if (s->sid != NULL) {
+        T(wax_der_builder_add_bytes(&si, s->sid->d, s->sid->len));
+    } else if (s->ski) {
         T(wax_der_builder_add_primitive(&si, WAX_DER_CONTEXT_TAG(0),
                                         cert.info.ski.p, cert.info.ski.len));
     } else {
@@ -1185,6 +1190,20 @@ forge_build(const struct forge *f, struct wax_der_builder *b)
                 WAX_TRY(wax_der_builder_add_element(&certs, g_cert[k],
                                                     g_cert_len[k]));
             }
+        }
+        for (size_t i = 0; i < f->cert_copies; i++) {
+            int k = f->signers[0].key;
+            WAX_TRY(
+                wax_der_builder_add_element(&certs, g_cert[k], g_cert_len[k]));
+        }
+        WAX_TRY(wax_der_builder_close(&certs));
+    }
+    if (f->num_crls > 0) {
+        /* opaque to the verifier: copied out for the path layer */
+        static const uint8_t dummy[] = {0x30, 0x03, 0x02, 0x01, 0x01};
+        WAX_TRY(wax_der_builder_open(&sd, WAX_DER_CONTEXT_CONS(1), &certs));
+        for (size_t i = 0; i < f->num_crls; i++) {
+            WAX_TRY(wax_der_builder_add_element(&certs, dummy, sizeof(dummy)));
         }
         WAX_TRY(wax_der_builder_close(&certs));
     }
@@ -2036,4 +2055,117 @@ TEST(content_sink_errors_stick)
     wax_cms_signed_result_cleanup(&res);
     wax_cms_verify_free(v);
     wax_buf_cleanup(&cms);
+}
+
+/* Counted limits of the object and malformed signer identifiers. */
+TEST(limits_and_identifiers)
+{
+    SETUP();
+    struct fsigner s = {0};
+    s.key = K_EC;
+    s.sorted = true;
+    struct wax_cms_signed_result res = {0};
+
+    struct forge f = forge1(&s);
+    f.cert_copies = WAX_MAX_CMS_CERTS - 1;
+    CHECK_OK(forge_verify(&f, NULL, &res));
+    CHECK_EQ_U64(res.num_certs, WAX_MAX_CMS_CERTS);
+    f.cert_copies = WAX_MAX_CMS_CERTS;
+    CHECK_ERR(forge_verify(&f, NULL, &res), WAX_ERR_CMS_TOO_MANY_CERTS);
+
+    f = forge1(&s);
+    f.num_crls = WAX_MAX_CMS_CRLS;
+    CHECK_OK(forge_verify(&f, NULL, &res));
+    CHECK_EQ_U64(res.num_crls, WAX_MAX_CMS_CRLS);
+    CHECK_MEM(res.crls[0].der, res.crls[0].len, "\x30\x03\x02\x01\x01", 5);
+    f.num_crls = WAX_MAX_CMS_CRLS + 1;
+    CHECK_ERR(forge_verify(&f, NULL, &res), WAX_ERR_CMS_TOO_MANY_CRLS);
+
+    /* attributes: WAX_MAX_CMS_ATTRS in all is the limit */
+    static struct blob attrs[WAX_MAX_CMS_ATTRS + 1];
+    struct blob md = md_of(WAX_DIGEST_SHA256, k_content, sizeof(k_content) - 1);
+    attrs[0] = b_attr1(WAX_OID_PKCS9_CONTENT_TYPE, b_oid(WAX_OID_CT_DATA));
+    attrs[1] = b_attr1(WAX_OID_PKCS9_MESSAGE_DIGEST, md);
+    for (size_t i = 2; i <= WAX_MAX_CMS_ATTRS; i++) {
+        attrs[i] = b_attr1(WAX_OID_AA_CONTENT_HINT,
+                           b_raw((const uint8_t *)"\x30\x00", 2));
+    }
+    s.attrs = attrs;
+    s.num_attrs = WAX_MAX_CMS_ATTRS;
+    f = forge1(&s);
+    CHECK_OK(forge_verify(&f, NULL, &res));
+    s.num_attrs = WAX_MAX_CMS_ATTRS + 1;
+    CHECK_ERR(forge_verify(&f, NULL, &res), WAX_ERR_CMS_TOO_MANY_ATTRS);
+    s.attrs = NULL;
+    s.num_attrs = 0;
+
+    /* signer identifiers */
+    struct {
+        const char *name;
+        struct blob sid;
+        wax_err want;
+    } rows[] = {
+        {"[1] is no SignerIdentifier",
+         b_raw((const uint8_t *)"\x81\x01\x01", 3), WAX_ERR_CMS_BAD_SID},
+        {"empty subjectKeyIdentifier", b_raw((const uint8_t *)"\x80\x00", 2),
+         WAX_ERR_CMS_BAD_SID},
+        {"issuerAndSerialNumber without serial",
+         b_raw((const uint8_t *)"\x30\x02\x30\x00", 4), WAX_ERR_CMS_BAD_SID},
+        {"issuerAndSerialNumber with a bad Name",
+         b_raw((const uint8_t *)"\x30\x07\x30\x02\x05\x00\x02\x01\x01", 9),
+         WAX_ERR_CMS_BAD_SID},
+        {"unknown subjectKeyIdentifier",
+         b_raw((const uint8_t *)"\x80\x02"
+                                "ab",
+               4),
+         WAX_ERR_CMS_SIGNER_CERT_NOT_FOUND},
+        {"unknown issuer and serial",
+         b_raw((const uint8_t *)"\x30\x05\x30\x00\x02\x01\x07", 7),
+         WAX_ERR_CMS_SIGNER_CERT_NOT_FOUND},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        s.sid = &rows[i].sid;
+        s.version = rows[i].sid.d[0] == 0x80 ? 3 : 1;
+        f = forge1(&s);
+        f.version = s.version;
+        wax_err err = forge_verify(&f, NULL, &res);
+        CHECK_MSG(err == rows[i].want && res.num_signers == 1 &&
+                      res.signers[0].err == rows[i].want,
+                  "%s: got %s, want %s", rows[i].name, wax_err_name(err),
+                  wax_err_name(rows[i].want));
+    }
+    wax_cms_signed_result_cleanup(&res);
+}
+
+/* ESS signingCertificate (v1, SHA-1 hash) naming the signer certificate
+ * or another one; the hash identifies, so SHA-1 is fine here. */
+TEST(ess_signing_certificate_v1)
+{
+    SETUP();
+    struct blob md = md_of(WAX_DIGEST_SHA256, k_content, sizeof(k_content) - 1);
+    for (int other = 0; other < 2; other++) {
+        uint8_t h[20];
+        size_t hl = 0;
+        int k = other ? K_RSA2 : K_RSA;
+        CHECK_OK(wax_digest_compute(WAX_DIGEST_SHA1, h, sizeof(h), &hl,
+                                    g_cert[k], g_cert_len[k]));
+        /* SigningCertificate { certs { ESSCertID { certHash } } } */
+        uint8_t v[40] = {0x30, 0x1A, 0x30, 0x18, 0x30, 0x16, 0x04, 0x14};
+        memcpy(v + 8, h, 20);
+        struct blob attrs[3] = {
+            b_attr1(WAX_OID_PKCS9_CONTENT_TYPE, b_oid(WAX_OID_CT_DATA)),
+            b_attr1(WAX_OID_PKCS9_MESSAGE_DIGEST, md),
+            b_attr1(WAX_OID_AA_SIGNING_CERTIFICATE, b_raw(v, 28)),
+        };
+        struct fsigner s = {0};
+        s.key = K_RSA;
+        s.attrs = attrs;
+        s.num_attrs = 3;
+        s.sorted = true;
+        struct forge f = forge1(&s);
+        struct wax_cms_signed_result res = {0};
+        CHECK_ERR(forge_verify(&f, NULL, &res),
+                  other ? WAX_ERR_CMS_SIGNING_CERT_MISMATCH : WAX_OK);
+        wax_cms_signed_result_cleanup(&res);
+    }
 }
