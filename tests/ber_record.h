@@ -8,7 +8,8 @@
  *   E<depth> <tag hex> o<offset>                     END
  *   C<depth> <tag hex> o<offset> der|ber <hex>       CAPTURED
  * DATA contents go to a separate buffer, so the log does not depend on how
- * the contents were chunked. Included by the BER unit and vector tests.
+ * the contents were chunked. Included by the BER unit and vector tests and
+ * by the BER fuzz target.
  */
 #ifndef WAX_TESTS_BER_RECORD_H
 #define WAX_TESTS_BER_RECORD_H
@@ -36,6 +37,7 @@ struct ber_rec {
     /* capture requests: capture every element that begins at this depth
      * with this tag (capture_tag 0: none) */
     uint32_t capture_tag;
+    bool capture_any; /* capture whatever begins at capture_depth */
     size_t capture_depth;
     size_t capture_max;
     struct wax_buf capture;
@@ -96,7 +98,8 @@ ber_rec_handler(void *ctx, struct wax_ber_reader *r,
                      (unsigned long long)ev->offset);
         }
         WAX_TRY(ber_rec_line(rec, line));
-        if (rec->capture_tag != 0 && ev->tag == rec->capture_tag &&
+        if ((rec->capture_any ||
+             (rec->capture_tag != 0 && ev->tag == rec->capture_tag)) &&
             ev->depth == rec->capture_depth) {
             WAX_TRY(wax_ber_reader_capture(r, &rec->capture, rec->capture_max));
         }

@@ -532,8 +532,10 @@ struct wax_ber_frame {
  *    octet 0xFF, an indefinite length on a primitive: WAX_ERR_BER_BAD_LENGTH;
  *  - a high-tag form for a number below 31 or with a leading 0x80 octet,
  *    a universal tag 0 other than EOC, a constructed BOOLEAN, INTEGER,
- *    NULL, OID, REAL or ENUMERATED, a primitive SEQUENCE or SET:
- *    WAX_ERR_BER_BAD_TAG; a tag number over 2^29-1: WAX_ERR_DER_TAG_TOO_LARGE;
+ *    NULL, OID, REAL, ENUMERATED or RELATIVE-OID, a primitive SEQUENCE,
+ *    SET, EXTERNAL, EMBEDDED PDV or CHARACTER STRING: WAX_ERR_BER_BAD_TAG
+ *    (the strict reader's tag rules, without the DER-only ones); a tag
+ *    number over 2^29-1: WAX_ERR_DER_TAG_TOO_LARGE;
  *  - input ending inside the element at finish: WAX_ERR_BER_TRUNCATED;
  *  - bytes after the element: WAX_ERR_BER_TRAILING_DATA.
  * Memory use is the struct itself (a fixed stack of WAX_MAX_DER_DEPTH

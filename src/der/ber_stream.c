@@ -40,15 +40,15 @@ static wax_err ber_sink_close(wax_sink *self);
 
 /* string_type: universal types that BER may encode in constructed form as
  * a series of segments (X.690 §8.7.3, §8.6.4, §8.23.6; UTCTime and
- * GeneralizedTime are VisibleString types, ObjectDescriptor a
- * GraphicString type). */
+ * GeneralizedTime are VisibleString types). The same list as the strict
+ * reader's, so that what a capture merges is what DER forbids
+ * constructed; ObjectDescriptor is left out there too. */
 static bool
 string_type(int number)
 {
     switch (number) {
     case 3:  /* BIT STRING */
     case 4:  /* OCTET STRING */
-    case 7:  /* ObjectDescriptor */
     case 12: /* UTF8String */
     case 18: /* NumericString */
     case 19: /* PrintableString */

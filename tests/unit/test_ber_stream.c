@@ -330,6 +330,8 @@ static const struct {
     {"constructed OID", {0x26, 0x00}, 2, 0, WAX_ERR_BER_BAD_TAG},
     {"primitive SEQUENCE", {0x10, 0x00}, 2, 0, WAX_ERR_BER_BAD_TAG},
     {"primitive SET", {0x11, 0x00}, 2, 0, WAX_ERR_BER_BAD_TAG},
+    {"primitive EXTERNAL", {0x08, 0x00}, 2, 0, WAX_ERR_BER_BAD_TAG},
+    {"constructed RELATIVE-OID", {0x2D, 0x00}, 2, 0, WAX_ERR_BER_BAD_TAG},
     {"tag number 2^29",
      {0x1F, 0x82, 0x80, 0x80, 0x80, 0x00, 0x00},
      7,
@@ -461,6 +463,21 @@ late_capture_handler(void *ctx, struct wax_ber_reader *r,
     return WAX_OK;
 }
 
+static wax_err
+double_capture_handler(void *ctx, struct wax_ber_reader *r,
+                       const struct wax_ber_event *ev)
+{
+    struct reentry_ctx *c = ctx;
+    static struct wax_buf buf;
+    if (ev->type == WAX_BER_BEGIN) {
+        wax_buf_init(&buf, 64);
+        WAX_TRY(wax_ber_reader_capture(r, &buf, 64));
+        c->capture_err = wax_ber_reader_capture(r, &buf, 64);
+        wax_buf_cleanup(&buf);
+    }
+    return WAX_OK;
+}
+
 TEST(misuse_from_the_handler_is_state_error)
 {
     static const uint8_t in[] = {0x04, 0x01, 0x41};
@@ -473,6 +490,11 @@ TEST(misuse_from_the_handler_is_state_error)
 
     memset(&c, 0, sizeof c);
     wax_ber_reader_init(&r, 0, late_capture_handler, &c);
+    CHECK_ERR(wax_ber_reader_write(&r, in, sizeof in), WAX_ERR_BER_STATE);
+    CHECK_ERR(c.capture_err, WAX_ERR_BER_STATE);
+
+    memset(&c, 0, sizeof c);
+    wax_ber_reader_init(&r, 0, double_capture_handler, &c);
     CHECK_ERR(wax_ber_reader_write(&r, in, sizeof in), WAX_ERR_BER_STATE);
     CHECK_ERR(c.capture_err, WAX_ERR_BER_STATE);
 }
