@@ -54,7 +54,7 @@ TEST_BINS := $(BUILD)/tests/test-unit $(BUILD)/tests/test-vectors
 .PHONY: all deps deps-check check test asan fuzz fuzz-smoke bench demo install \
         format format-check check-source clean
 
-all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/wax
+all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/wax $(BUILD)/wax-mkcert
 
 # ---- dependencies: install with apt-get as root, else print the one line.
 deps: $(DEPS_STAMP)
@@ -81,6 +81,10 @@ $(SHARED_LIB): $(LIB_OBJS)
 $(BUILD)/wax: $(CLI_OBJS) $(STATIC_LIB)
 	$(CC) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(PKG_LIBS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS)
 
+# wax-mkcert: throwaway certificates for the demo and the tests (no openssl).
+$(BUILD)/wax-mkcert: $(BUILD)/obj/tools/wax-mkcert.o $(STATIC_LIB)
+	$(CC) -o $@ $< $(STATIC_LIB) $(PKG_LIBS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS)
+
 # ---- tests
 $(BUILD)/tests/test-unit: $(UNIT_OBJS) $(HARNESS_OBJ) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
@@ -98,14 +102,21 @@ test: check
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g" EXTRA_CFLAGS="$(ASAN_FLAGS)" \
-		build/asan/wax build/asan/tests/test-unit build/asan/tests/test-vectors
+		build/asan/wax build/asan/wax-mkcert build/asan/tests/test-unit \
+		build/asan/tests/test-vectors
 	ASAN_OPTIONS=detect_leaks=1 tests/run build/asan
 
-# ---- fuzzing: each target is compiled with the library sources directly.
-FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -O1 -g
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) | $(DEPS_STAMP)
+# ---- fuzzing: the library is compiled once with coverage instrumentation
+# (build/fuzz/libwax-fuzz.a), then each target links against it.
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -O1 -g
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+$(BUILD)/fuzz/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) $(FUZZ_FLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS)
+	$(FUZZ_CC) $(CSTD) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/libwax-fuzz.a: $(FUZZ_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/libwax-fuzz.a
+	$(FUZZ_CC) $(CSTD) $(FUZZ_SAN) -fsanitize=fuzzer -Iinclude -Isrc $(PKG_CFLAGS) -o $@ $< $(BUILD)/fuzz/libwax-fuzz.a $(PKG_LIBS)
 fuzz: $(FUZZ_BINS)
 fuzz-smoke: $(FUZZ_BINS)
 	@tools/fuzz-smoke $(BUILD)/fuzz $(FUZZ_SECONDS)
@@ -147,4 +158,4 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VECTOR_OBJS:.o=.d) $(HARNESS_OBJ:.o=.d)
+-include $(FUZZ_LIB_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(BUILD)/obj/tools/wax-mkcert.d $(UNIT_OBJS:.o=.d) $(VECTOR_OBJS:.o=.d) $(HARNESS_OBJ:.o=.d)

@@ -5,7 +5,10 @@
 #include <wax/common.h>
 #include <wax/err.h>
 #include <wax/util.h>
+#include <wax/crypto.h>
 #include <wax/der.h>
 #include <wax/x509.h>
+#include <wax/mime.h>
+#include <wax/pki.h>
 
 #endif
