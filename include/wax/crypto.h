@@ -510,4 +510,392 @@ WAX_API WAX_MUST_CHECK wax_err wax_random_bytes(uint8_t *out, size_t len);
 /* ================================================================== */
 /* Keys and public-key operations.                                     */
 
+/*
+ * Keys are opaque heap objects created by the functions below and freed by
+ * wax_pubkey_free / wax_privkey_free (both accept NULL). A key object is
+ * immutable once made: several threads may use one key at the same time.
+ * Every key-decoding function takes untrusted bytes; it never keeps a
+ * pointer into them.
+ *
+ * Weak-algorithm policy (SECURITY.md rule 7) is NOT applied here: these
+ * functions verify an RSA-1024 or SHA-1 signature like any other. Callers
+ * read wax_pubkey_bits() and the digest of the wax_sig_alg and decide.
+ */
+
+/* Limits on attacker-controlled key material. */
+#define WAX_MAX_RSA_BITS 16384 /* larger RSA keys: CRYPTO_BAD_KEY_SIZE */
+#define WAX_MAX_KEY_FILE_BYTES (1u << 20) /* PEM/DER key or PKCS#12 file */
+#define WAX_MAX_PKCS12_ITEMS 256        /* keys + certificates in one PKCS#12 */
+#define WAX_MAX_PBE_ITERATIONS 10000000 /* PBKDF2 / PKCS#12 KDF / MAC count */
+
+/* Largest signature (RSA-16384) and largest RSA ciphertext, in bytes. */
+#define WAX_MAX_SIG_BYTES (WAX_MAX_RSA_BITS / 8)
+#define WAX_MAX_RSA_BYTES (WAX_MAX_RSA_BITS / 8)
+/* Largest ECDH / X25519 / X448 shared secret (P-521), in bytes. */
+#define WAX_MAX_SHARED_SECRET_BYTES 66
+
+/* Iteration count wax uses when it encrypts a key (PKCS#8, PKCS#12). */
+#define WAX_PBE_DEFAULT_ITERATIONS 100000
+
+enum wax_key_type {
+    WAX_KEY_NONE = 0,
+    WAX_KEY_RSA,     /* rsaEncryption */
+    WAX_KEY_RSA_PSS, /* id-RSASSA-PSS keys (PSS only, maybe restricted) */
+    WAX_KEY_EC,      /* id-ecPublicKey on a named curve, see wax_ec_curve */
+    WAX_KEY_ED25519,
+    WAX_KEY_ED448,
+    WAX_KEY_X25519,
+    WAX_KEY_X448,
+    WAX_KEY_DSA, /* reading old mail only: verify, never sign */
+};
+
+enum wax_ec_curve {
+    WAX_CURVE_NONE = 0, /* not an EC key */
+    WAX_CURVE_P256,
+    WAX_CURVE_P384,
+    WAX_CURVE_P521,
+};
+
+/* wax_key_type_name: "rsa", "rsa-pss", "ec", "ed25519", "ed448", "x25519",
+ * "x448", "dsa" ("none" for WAX_KEY_NONE). Static string. */
+WAX_API const char *wax_key_type_name(enum wax_key_type type);
+
+/* ------------------------------------------------------------------ */
+/* Public keys.                                                        */
+
+struct wax_pubkey;
+
+/*
+ * wax_pubkey_from_spki decodes a DER SubjectPublicKeyInfo (RFC 5280
+ * §4.1.2.7) into a new key in *OUT. Accepted: the key types above; EC keys
+ * only on the named curves P-256, P-384 and P-521 (explicit parameters and
+ * other curves: WAX_ERR_CRYPTO_UNSUPPORTED_ALG). The whole input must be
+ * one SPKI (trailing bytes: WAX_ERR_CRYPTO_BAD_KEY). Malformed encodings,
+ * an EC point not on the curve and an RSA key with an even modulus or
+ * exponent below 3 give WAX_ERR_CRYPTO_BAD_KEY; an RSA modulus above
+ * WAX_MAX_RSA_BITS gives WAX_ERR_CRYPTO_BAD_KEY_SIZE; an algorithm libcrypto
+ * cannot use (ML-DSA, SLH-DSA, GOST...) WAX_ERR_CRYPTO_UNSUPPORTED_ALG.
+ * Not checked: key strength (see wax_pubkey_bits).
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_pubkey_from_spki(struct wax_pubkey **out,
+                                                    const uint8_t *der,
+                                                    size_t len);
+
+/* wax_pubkey_free releases KEY (NULL is fine). */
+WAX_API void wax_pubkey_free(struct wax_pubkey *key);
+
+/* wax_pubkey_type, wax_pubkey_curve (WAX_CURVE_NONE if not EC) and
+ * wax_pubkey_bits (RSA/DSA modulus bits, curve order bits; libcrypto's
+ * values for the others: 256 Ed25519, 253 X25519, 456 Ed448, 448 X448). */
+WAX_API enum wax_key_type wax_pubkey_type(const struct wax_pubkey *key);
+WAX_API enum wax_ec_curve wax_pubkey_curve(const struct wax_pubkey *key);
+WAX_API size_t wax_pubkey_bits(const struct wax_pubkey *key);
+
+/* wax_pubkey_to_spki appends KEY's DER SubjectPublicKeyInfo to OUT. */
+WAX_API WAX_MUST_CHECK wax_err wax_pubkey_to_spki(const struct wax_pubkey *key,
+                                                  struct wax_buf *out);
+
+/* wax_pubkey_equal tells whether A and B are the same public key (same
+ * type, parameters and value). */
+WAX_API bool wax_pubkey_equal(const struct wax_pubkey *a,
+                              const struct wax_pubkey *b);
+
+/*
+ * wax_pubkey_verify checks signature SIG over MSG with KEY under ALG;
+ * the digest (ALG->digest) is computed inside. Supported: RSA_PKCS1 and
+ * RSA_PSS (RSA or RSA-PSS keys; PSS uses ALG->mgf1_digest and exactly
+ * ALG->salt_len), ECDSA (DER Ecdsa-Sig-Value, strict DER), ED25519 and
+ * ED448 (pure EdDSA, ALG->digest must be WAX_DIGEST_NONE), DSA (DER
+ * Dss-Sig-Value). Results:
+ *   WAX_OK                          the signature verifies
+ *   WAX_ERR_CRYPTO_SIGNATURE_INVALID it does not (any reason rooted in SIG:
+ *                                   wrong value, wrong length, bad DER)
+ *   WAX_ERR_CRYPTO_KEY_MISMATCH     the scheme does not fit the key type
+ *                                   (e.g. ECDSA with an RSA key, PKCS#1
+ *                                   with an RSA-PSS key)
+ *   WAX_ERR_CRYPTO_UNSUPPORTED_ALG  unknown scheme or digest, MD5 with
+ *                                   anything but RSA_PKCS1, a digest with
+ *                                   EdDSA, WAX_DIGEST_NONE elsewhere
+ *   WAX_ERR_CRYPTO_BAD_PARAMS       PSS salt longer than the key allows
+ * An RSA-PSS key with PSS restrictions refuses other parameters with
+ * WAX_ERR_CRYPTO_KEY_MISMATCH.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_pubkey_verify(
+    const struct wax_pubkey *key, const struct wax_sig_alg *alg,
+    const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+
+/*
+ * wax_pubkey_verify_digest is wax_pubkey_verify over DIGEST, the already
+ * computed ALG->digest of the message (its length must be that digest's
+ * size: WAX_ERR_INVALID_ARGUMENT otherwise). EdDSA has no prehashed form
+ * here: WAX_ERR_CRYPTO_UNSUPPORTED_ALG.
+ */
+WAX_API WAX_MUST_CHECK wax_err
+wax_pubkey_verify_digest(const struct wax_pubkey *key,
+                         const struct wax_sig_alg *alg, const uint8_t *digest,
+                         size_t digest_len, const uint8_t *sig, size_t sig_len);
+
+/* RSAES-OAEP parameters (RFC 8017 §7.1). LABEL may be NULL when LABEL_LEN
+ * is 0. */
+struct wax_oaep_params {
+    enum wax_digest_alg digest;
+    enum wax_digest_alg mgf1_digest;
+    const uint8_t *label;
+    size_t label_len;
+};
+
+/*
+ * wax_pubkey_encrypt_pkcs1 encrypts IN with RSAES-PKCS1-v1_5 and
+ * wax_pubkey_encrypt_oaep with RSAES-OAEP; the ciphertext (modulus size)
+ * goes to OUT (OUT_CAP bytes, WAX_MAX_RSA_BYTES always suffices) and its
+ * length to *OUT_LEN. Non-RSA key: WAX_ERR_CRYPTO_KEY_MISMATCH; IN too long
+ * for the key: WAX_ERR_CRYPTO_ENCRYPT_FAILED; OUT_CAP too small:
+ * WAX_ERR_BUF_TOO_SMALL; unknown digest: WAX_ERR_CRYPTO_UNSUPPORTED_ALG.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_pubkey_encrypt_pkcs1(
+    const struct wax_pubkey *key, uint8_t *out, size_t out_cap, size_t *out_len,
+    const uint8_t *in, size_t in_len);
+WAX_API WAX_MUST_CHECK wax_err wax_pubkey_encrypt_oaep(
+    const struct wax_pubkey *key, const struct wax_oaep_params *params,
+    uint8_t *out, size_t out_cap, size_t *out_len, const uint8_t *in,
+    size_t in_len);
+
+/* ------------------------------------------------------------------ */
+/* Private keys.                                                       */
+
+struct wax_privkey;
+
+/*
+ * wax_privkey_load decodes one private key from DATA (at most
+ * WAX_MAX_KEY_FILE_BYTES), PEM or DER, detected:
+ *   PEM "PRIVATE KEY"            PKCS#8 PrivateKeyInfo / OneAsymmetricKey
+ *   PEM "ENCRYPTED PRIVATE KEY"  PKCS#8 EncryptedPrivateKeyInfo (PASSWORD)
+ *   PEM "RSA PRIVATE KEY", "EC PRIVATE KEY"  traditional form, plain or
+ *                                with Proc-Type: 4,ENCRYPTED (PASSWORD)
+ *   DER                          the same structures without armour
+ * A PEM file may hold other blocks (certificates, EC PARAMETERS): the first
+ * private-key block is used and the rest ignored. PASSWORD is a
+ * NUL-terminated UTF-8 string, NULL for none.
+ * Errors: no private key found or an unknown structure:
+ * WAX_ERR_CRYPTO_KEY_FORMAT; encrypted and PASSWORD NULL or wrong:
+ * WAX_ERR_CRYPTO_BAD_PASSWORD; a key algorithm libcrypto cannot use
+ * (ML-DSA, SLH-DSA, ML-KEM...): WAX_ERR_CRYPTO_UNSUPPORTED_ALG; a known
+ * algorithm with a broken key: WAX_ERR_CRYPTO_BAD_KEY; too many PBE
+ * iterations: WAX_ERR_LIMIT_EXCEEDED; DATA too large: WAX_ERR_LIMIT_EXCEEDED.
+ * Not checked: that the key is strong, or matches any certificate.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_load(struct wax_privkey **out,
+                                                const uint8_t *data, size_t len,
+                                                const char *password);
+
+/* wax_privkey_free wipes and releases KEY (NULL is fine). */
+WAX_API void wax_privkey_free(struct wax_privkey *key);
+
+/* Type, curve and size, as for public keys. */
+WAX_API enum wax_key_type wax_privkey_type(const struct wax_privkey *key);
+WAX_API enum wax_ec_curve wax_privkey_curve(const struct wax_privkey *key);
+WAX_API size_t wax_privkey_bits(const struct wax_privkey *key);
+
+/* wax_privkey_public gives a new public-key object for KEY in *OUT. */
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_public(const struct wax_privkey *key,
+                                                  struct wax_pubkey **out);
+
+/*
+ * wax_privkey_match_spki checks that KEY is the private half of the DER
+ * SubjectPublicKeyInfo SPKI (e.g. a certificate's). WAX_OK when it is,
+ * WAX_ERR_CRYPTO_KEY_MISMATCH when it is not, the errors of
+ * wax_pubkey_from_spki when SPKI does not decode.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_match_spki(
+    const struct wax_privkey *key, const uint8_t *spki, size_t spki_len);
+
+/* Key generation (fresh randomness from libcrypto's RNG). */
+enum wax_keygen {
+    WAX_KEYGEN_RSA2048 = 1,
+    WAX_KEYGEN_RSA3072,
+    WAX_KEYGEN_RSA4096,
+    WAX_KEYGEN_P256,
+    WAX_KEYGEN_P384,
+    WAX_KEYGEN_P521,
+    WAX_KEYGEN_ED25519,
+    WAX_KEYGEN_ED448,
+    WAX_KEYGEN_X25519,
+    WAX_KEYGEN_X448,
+};
+
+/* wax_privkey_generate makes a new key of KIND (RSA exponent 65537).
+ * Unknown KIND: WAX_ERR_INVALID_ARGUMENT. */
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_generate(struct wax_privkey **out,
+                                                    enum wax_keygen kind);
+
+/* wax_privkey_generate_like makes a new key of the same kind as PEER (same
+ * EC curve, or X25519/X448): the ephemeral key of an ECDH key agreement.
+ * PEER of another type: WAX_ERR_CRYPTO_KEY_MISMATCH. */
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_generate_like(
+    struct wax_privkey **out, const struct wax_pubkey *peer);
+
+/*
+ * wax_privkey_to_pkcs8 appends KEY as DER PKCS#8 PrivateKeyInfo to OUT
+ * (use a secret buffer, wax_buf_init_secret). wax_privkey_to_pkcs8_encrypted
+ * appends a DER EncryptedPrivateKeyInfo: PBES2 with PBKDF2-HMAC-SHA256
+ * (ITERATIONS, 0 meaning WAX_PBE_DEFAULT_ITERATIONS, 16-byte random salt)
+ * and AES-256-CBC. PASSWORD must be non-NULL (empty allowed).
+ */
+WAX_API WAX_MUST_CHECK wax_err
+wax_privkey_to_pkcs8(const struct wax_privkey *key, struct wax_buf *out);
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_to_pkcs8_encrypted(
+    const struct wax_privkey *key, struct wax_buf *out, const char *password,
+    uint32_t iterations);
+
+/*
+ * wax_privkey_sign signs MSG with KEY under ALG (the digest is computed
+ * inside) and wax_privkey_sign_digest signs a precomputed ALG->digest
+ * (not for EdDSA: WAX_ERR_CRYPTO_UNSUPPORTED_ALG). Schemes: RSA_PKCS1,
+ * RSA_PSS (ALG->mgf1_digest, ALG->salt_len), ECDSA (DER output), ED25519,
+ * ED448 (WAX_DIGEST_NONE). DSA keys never sign. The signature goes to OUT
+ * (OUT_CAP bytes; WAX_MAX_SIG_BYTES always suffices) and its length to
+ * *OUT_LEN. Errors as for wax_pubkey_verify, plus WAX_ERR_BUF_TOO_SMALL and
+ * WAX_ERR_CRYPTO_SIGN_FAILED.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_sign(
+    const struct wax_privkey *key, const struct wax_sig_alg *alg, uint8_t *out,
+    size_t out_cap, size_t *out_len, const uint8_t *msg, size_t msg_len);
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_sign_digest(
+    const struct wax_privkey *key, const struct wax_sig_alg *alg, uint8_t *out,
+    size_t out_cap, size_t *out_len, const uint8_t *digest, size_t digest_len);
+
+/*
+ * wax_privkey_decrypt_oaep decrypts RSAES-OAEP ciphertext IN into OUT.
+ * Every failure rooted in IN (wrong length, wrong label, bad padding) gives
+ * the one error WAX_ERR_CRYPTO_DECRYPT_FAILED. Non-RSA key:
+ * WAX_ERR_CRYPTO_KEY_MISMATCH; OUT_CAP below the modulus size:
+ * WAX_ERR_BUF_TOO_SMALL (checked before decrypting).
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_decrypt_oaep(
+    const struct wax_privkey *key, const struct wax_oaep_params *params,
+    uint8_t *out, size_t out_cap, size_t *out_len, const uint8_t *in,
+    size_t in_len);
+
+/*
+ * wax_privkey_decrypt_pkcs1 is an explicit RSAES-PKCS1-v1_5 decryption
+ * that reports bad padding as WAX_ERR_CRYPTO_DECRYPT_FAILED (uniform for
+ * every bad input). It is a padding oracle by nature: NEVER use it for CMS
+ * key transport, use wax_privkey_unwrap_pkcs1.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_decrypt_pkcs1(
+    const struct wax_privkey *key, uint8_t *out, size_t out_cap,
+    size_t *out_len, const uint8_t *in, size_t in_len);
+
+/*
+ * wax_privkey_unwrap_pkcs1 is the Bleichenbacher-safe PKCS#1 v1.5 key
+ * unwrap for CMS KeyTransRecipientInfo (SECURITY.md rule 3, RFC 3218 §2.3.2).
+ * IN must be exactly the modulus size and EXPECTED_KEY_LEN between 1 and
+ * modulus size - 11 (the content-encryption key size the caller expects);
+ * otherwise (public facts, not secrets) WAX_ERR_CRYPTO_DECRYPT_FAILED or
+ * WAX_ERR_INVALID_ARGUMENT. For such input it ALWAYS returns WAX_OK and
+ * fills OUT_KEY (EXPECTED_KEY_LEN bytes) with the decrypted key when the
+ * padding is well formed and the key has exactly EXPECTED_KEY_LEN bytes,
+ * and with fresh random bytes otherwise. The choice is made without a
+ * secret-dependent branch: the random key is drawn first, the padding is
+ * checked in constant time over a raw RSA decryption, and the result is
+ * selected with a mask. The caller then fails later, uniformly, when the
+ * content does not decrypt or authenticate. Non-RSA key:
+ * WAX_ERR_CRYPTO_KEY_MISMATCH.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_privkey_unwrap_pkcs1(
+    const struct wax_privkey *key, uint8_t *out_key, size_t expected_key_len,
+    const uint8_t *in, size_t in_len);
+
+/*
+ * wax_privkey_derive is raw key agreement: ECDH (RFC 5753 "standard"
+ * cofactor-free, the X coordinate of the shared point), X25519, X448. PEER
+ * must have the same type and curve as KEY (WAX_ERR_CRYPTO_KEY_MISMATCH
+ * otherwise). The shared secret goes to OUT (WAX_MAX_SHARED_SECRET_BYTES
+ * always suffices). An all-zero X25519/X448 result (small-order peer
+ * point): WAX_ERR_CRYPTO_DERIVE_FAILED.
+ */
+WAX_API WAX_MUST_CHECK wax_err
+wax_privkey_derive(const struct wax_privkey *key, uint8_t *out, size_t out_cap,
+                   size_t *out_len, const struct wax_pubkey *peer);
+
+/* ------------------------------------------------------------------ */
+/* PKCS#12 (RFC 7292).                                                 */
+
+/*
+ * struct wax_pkcs12_item is one key or certificate found in a PKCS#12 file.
+ * DER (malloc'd, DER_LEN bytes) is a PKCS#8 PrivateKeyInfo for a key (pass
+ * it to wax_privkey_load) or the certificate's bytes as stored. The bag
+ * attributes follow when present: LOCAL_KEY_ID (malloc'd bytes, NULL when
+ * absent) and FRIENDLY_NAME (malloc'd NUL-terminated UTF-8, NULL when
+ * absent).
+ */
+struct wax_pkcs12_item {
+    uint8_t *der;
+    size_t der_len;
+    uint8_t *local_key_id;
+    size_t local_key_id_len;
+    char *friendly_name;
+};
+
+/* Everything wax_pkcs12_load found; free with wax_pkcs12_contents_cleanup
+ * (which wipes the keys). */
+struct wax_pkcs12_contents {
+    struct wax_pkcs12_item *keys;
+    size_t num_keys;
+    struct wax_pkcs12_item *certs;
+    size_t num_certs;
+};
+
+/*
+ * wax_pkcs12_load decodes a DER PKCS#12 PFX (at most
+ * WAX_MAX_KEY_FILE_BYTES) protected by PASSWORD (UTF-8; NULL is taken as
+ * the empty password, and both empty encodings are tried) into *OUT,
+ * which it initialises. Every keyBag and pkcs8ShroudedKeyBag key and every
+ * X.509 certBag certificate is returned, in file order; other bags are
+ * skipped. Modern files (PBES2/PBKDF2/AES, HMAC-SHA-256 MAC) use the
+ * default provider; legacy ones (pbeWithSHAAnd3-KeyTripleDES-CBC,
+ * pbeWithSHAAnd40BitRC2-CBC...) load the legacy provider on demand.
+ * Errors: WAX_ERR_CRYPTO_BAD_PASSWORD (the MAC does not verify, or without
+ * a MAC a bag does not decrypt), WAX_ERR_CRYPTO_PKCS12_FORMAT (not a PFX,
+ * bad structure, trailing bytes, public-key integrity mode),
+ * WAX_ERR_CRYPTO_LEGACY_UNAVAILABLE (legacy algorithm and no legacy
+ * provider), WAX_ERR_CRYPTO_UNSUPPORTED_ALG (an unknown PBE), and
+ * WAX_ERR_LIMIT_EXCEEDED (more than WAX_MAX_PKCS12_ITEMS items or
+ * WAX_MAX_PBE_ITERATIONS iterations). A file with no key is not an error
+ * here (NUM_KEYS is 0). On error *OUT is left empty.
+ * Not checked: that the keys match the certificates.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_pkcs12_load(struct wax_pkcs12_contents *out,
+                                               const uint8_t *der, size_t len,
+                                               const char *password);
+
+/* wax_pkcs12_contents_cleanup frees (and wipes the keys of) C. Safe on a
+ * zeroed or already cleaned-up struct. */
+WAX_API void wax_pkcs12_contents_cleanup(struct wax_pkcs12_contents *c);
+
+enum wax_pkcs12_profile {
+    /* PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) for key and certificates,
+     * HMAC-SHA-256 MAC: OpenSSL 3 and current NSS/Thunderbird read it. */
+    WAX_PKCS12_MODERN = 0,
+    /* pbeWithSHAAnd3-KeyTripleDES-CBC for the key, pbeWithSHAAnd40BitRC2-CBC
+     * for the certificates, HMAC-SHA-1 MAC: for gpgsm 2.2 and old
+     * readers; needs the legacy provider (RC2). */
+    WAX_PKCS12_LEGACY,
+};
+
+/*
+ * wax_pkcs12_export appends to OUT a DER PKCS#12 PFX holding KEY (as a
+ * pkcs8ShroudedKeyBag) and the NUM_CERTS DER certificates CERTS[i]
+ * (CERT_LENS[i] bytes each, stored as given; the first should be KEY's),
+ * encrypted and MACed with PASSWORD (non-NULL) under PROFILE with
+ * WAX_PBE_DEFAULT_ITERATIONS (modern) or 2048 (legacy). FRIENDLY_NAME
+ * (may be NULL) is set on the key and the first certificate, with a
+ * localKeyId (SHA-1 of the first certificate) binding them.
+ */
+WAX_API WAX_MUST_CHECK wax_err
+wax_pkcs12_export(struct wax_buf *out, const struct wax_privkey *key,
+                  const uint8_t *const *certs, const size_t *cert_lens,
+                  size_t num_certs, const char *friendly_name,
+                  const char *password, enum wax_pkcs12_profile profile);
+
 #endif
