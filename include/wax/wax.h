@@ -6,5 +6,6 @@
 #include <wax/err.h>
 #include <wax/util.h>
 #include <wax/der.h>
+#include <wax/mime.h>
 
 #endif
