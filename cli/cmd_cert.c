@@ -335,8 +335,8 @@ show_cert(struct out *o, const char *path, const struct wax_x509_cert *c,
 
     uint8_t fp[32];
     size_t fp_len;
-    if (wax_digest_compute(WAX_DIGEST_SHA256, fp, sizeof fp, &fp_len,
-                           c->der.p, c->der.len) == WAX_OK) {
+    if (wax_digest_compute(WAX_DIGEST_SHA256, fp, sizeof fp, &fp_len, c->der.p,
+                           c->der.len) == WAX_OK) {
         struct wax_span s = {fp, fp_len};
         field_hex(o, "sha256", s);
     }

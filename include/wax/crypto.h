@@ -525,8 +525,11 @@ WAX_API WAX_MUST_CHECK wax_err wax_random_bytes(uint8_t *out, size_t len);
 /* Limits on attacker-controlled key material. */
 #define WAX_MAX_RSA_BITS 16384 /* larger RSA keys: CRYPTO_BAD_KEY_SIZE */
 #define WAX_MAX_KEY_FILE_BYTES (1u << 20) /* PEM/DER key or PKCS#12 file */
-#define WAX_MAX_PKCS12_ITEMS 256        /* keys + certificates in one PKCS#12 */
-#define WAX_MAX_PBE_ITERATIONS 10000000 /* PBKDF2 / PKCS#12 KDF / MAC count */
+#define WAX_MAX_PKCS12_ITEMS 256 /* keys + certificates in one PKCS#12 */
+/* One PBKDF2 / PKCS#12 KDF / MAC iteration count, and the sum over the
+ * KDFs of one PKCS#12 file (each bag may have its own). */
+#define WAX_MAX_PBE_ITERATIONS 1000000
+#define WAX_MAX_PBE_TOTAL_ITERATIONS 4000000
 
 /* Largest signature (RSA-16384) and largest RSA ciphertext, in bytes. */
 #define WAX_MAX_SIG_BYTES (WAX_MAX_RSA_BITS / 8)
@@ -860,8 +863,9 @@ struct wax_pkcs12_contents {
  * bad structure, trailing bytes, public-key integrity mode),
  * WAX_ERR_CRYPTO_LEGACY_UNAVAILABLE (legacy algorithm and no legacy
  * provider), WAX_ERR_CRYPTO_UNSUPPORTED_ALG (an unknown PBE), and
- * WAX_ERR_LIMIT_EXCEEDED (more than WAX_MAX_PKCS12_ITEMS items or
- * WAX_MAX_PBE_ITERATIONS iterations). A file with no key is not an error
+ * WAX_ERR_LIMIT_EXCEEDED (more than WAX_MAX_PKCS12_ITEMS items, a KDF or
+ * MAC over WAX_MAX_PBE_ITERATIONS iterations, or KDFs adding up to more
+ * than WAX_MAX_PBE_TOTAL_ITERATIONS). A file with no key is not an error
  * here (NUM_KEYS is 0). On error *OUT is left empty.
  * Not checked: that the keys match the certificates.
  */

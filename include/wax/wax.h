@@ -6,6 +6,7 @@
 #include <wax/err.h>
 #include <wax/util.h>
 #include <wax/der.h>
+#include <wax/x509.h>
 #include <wax/mime.h>
 
 #endif

@@ -63,8 +63,8 @@
  */
 struct wax_x509_iter {
     struct wax_span rest;
-    wax_err bad;   /* code returned for a malformed element */
-    size_t count;  /* elements returned so far */
+    wax_err bad;  /* code returned for a malformed element */
+    size_t count; /* elements returned so far */
 };
 
 /* wax_x509_iter_init starts an iterator over LIST (the contents of a
@@ -84,17 +84,17 @@ WAX_API void wax_x509_iter_init(struct wax_x509_iter *it, struct wax_span list,
  *       parameters  ANY DEFINED BY algorithm OPTIONAL }
  */
 struct wax_x509_algid {
-    struct wax_span der;      /* the whole TLV */
-    struct wax_span oid;      /* OID contents */
-    enum wax_oid_id id;       /* WAX_OID_UNKNOWN when not in the table */
+    struct wax_span der; /* the whole TLV */
+    struct wax_span oid; /* OID contents */
+    enum wax_oid_id id;  /* WAX_OID_UNKNOWN when not in the table */
     bool has_params;
-    struct wax_span params;   /* the parameters' whole TLV */
+    struct wax_span params; /* the parameters' whole TLV */
 };
 
 /* wax_x509_algid_parse reads one AlgorithmIdentifier TLV from *IN.
  * Errors: WAX_ERR_X509_BAD_ALGORITHM. */
-WAX_API WAX_MUST_CHECK wax_err wax_x509_algid_parse(
-    struct wax_span *in, struct wax_x509_algid *out);
+WAX_API WAX_MUST_CHECK wax_err wax_x509_algid_parse(struct wax_span *in,
+                                                    struct wax_x509_algid *out);
 
 /*
  * wax_x509_sig_alg_decode turns a signature AlgorithmIdentifier into a
@@ -183,13 +183,13 @@ WAX_API WAX_MUST_CHECK wax_err wax_x509_name_check(struct wax_span name);
 
 /* One attribute of a name, in encoding order. */
 struct wax_x509_name_attr {
-    struct wax_span type;       /* OID contents */
+    struct wax_span type; /* OID contents */
     enum wax_oid_id type_id;
-    uint32_t value_tag;         /* e.g. WAX_DER_UTF8_STRING */
-    struct wax_span value;      /* value contents */
-    struct wax_span value_der;  /* value TLV */
-    size_t rdn_index;           /* 0 for the first RDN */
-    bool continues_rdn;         /* same RDN as the previous attribute */
+    uint32_t value_tag;        /* e.g. WAX_DER_UTF8_STRING */
+    struct wax_span value;     /* value contents */
+    struct wax_span value_der; /* value TLV */
+    size_t rdn_index;          /* 0 for the first RDN */
+    bool continues_rdn;        /* same RDN as the previous attribute */
 };
 
 struct wax_x509_name_iter {
@@ -202,14 +202,14 @@ struct wax_x509_name_iter {
 
 /* wax_x509_name_iter_init starts walking the Name TLV NAME.
  * Errors: WAX_ERR_X509_BAD_NAME. */
-WAX_API WAX_MUST_CHECK wax_err wax_x509_name_iter_init(
-    struct wax_x509_name_iter *it, struct wax_span name);
+WAX_API WAX_MUST_CHECK wax_err
+wax_x509_name_iter_init(struct wax_x509_name_iter *it, struct wax_span name);
 
 /* wax_x509_name_next gives the next attribute (*OUT_PRESENT false at the
  * end). Errors: WAX_ERR_X509_BAD_NAME, WAX_ERR_LIMIT_EXCEEDED. */
-WAX_API WAX_MUST_CHECK wax_err wax_x509_name_next(
-    struct wax_x509_name_iter *it, struct wax_x509_name_attr *out,
-    bool *out_present);
+WAX_API WAX_MUST_CHECK wax_err
+wax_x509_name_next(struct wax_x509_name_iter *it,
+                   struct wax_x509_name_attr *out, bool *out_present);
 
 /* wax_x509_name_is_empty: NAME is a valid Name with no RDN. */
 WAX_API bool wax_x509_name_is_empty(struct wax_span name);
@@ -235,8 +235,9 @@ WAX_API bool wax_x509_name_equal(struct wax_span a, struct wax_span b);
  * serialNumber, ...), others in dotted form. String values are converted
  * to UTF-8 (BMP/Universal decoded, T61 read as Latin-1) and escaped
  * (",+\"\\<>;", a leading '#' or space, a trailing space, and every
- * control character as \XX); other values are '#' and the hex of their
- * DER. Errors: WAX_ERR_X509_BAD_NAME, WAX_ERR_BUF_TOO_SMALL.
+ * control character as \XX); other values, and every value of a type
+ * shown in dotted form (RFC 4514 §2.4), are '#' and the upper-case hex of
+ * their DER. Errors: WAX_ERR_X509_BAD_NAME, WAX_ERR_BUF_TOO_SMALL.
  */
 WAX_API WAX_MUST_CHECK wax_err wax_x509_name_format(struct wax_span name,
                                                     char *out, size_t out_cap,
@@ -287,10 +288,10 @@ enum wax_x509_gn_type {
 struct wax_x509_general_name {
     enum wax_x509_gn_type type;
     struct wax_span value;
-    struct wax_span other_type;   /* OTHER_NAME: type-id OID contents */
+    struct wax_span other_type; /* OTHER_NAME: type-id OID contents */
     enum wax_oid_id other_type_id;
     bool is_smtp_utf8;
-    struct wax_span der;          /* the whole GeneralName TLV */
+    struct wax_span der; /* the whole GeneralName TLV */
 };
 
 /* wax_x509_gn_iter starts walking GeneralNames (the contents of the
@@ -300,18 +301,18 @@ WAX_API void wax_x509_gn_iter(struct wax_x509_iter *it,
 
 /* wax_x509_gn_next gives the next GeneralName. Errors: the iterator's code
  * (WAX_ERR_X509_BAD_SAN from wax_x509_gn_iter), WAX_ERR_LIMIT_EXCEEDED. */
-WAX_API WAX_MUST_CHECK wax_err wax_x509_gn_next(
-    struct wax_x509_iter *it, struct wax_x509_general_name *out,
-    bool *out_present);
+WAX_API WAX_MUST_CHECK wax_err
+wax_x509_gn_next(struct wax_x509_iter *it, struct wax_x509_general_name *out,
+                 bool *out_present);
 
 /* wax_x509_subtree_next walks GeneralSubtrees (name constraints):
  *   GeneralSubtree ::= SEQUENCE { base GeneralName,
  *       minimum [0] BaseDistance DEFAULT 0, maximum [1] BaseDistance OPTIONAL }
  * RFC 5280 requires minimum 0 and maximum absent, so only the base is
  * accepted; an IP base is 8 or 32 octets (address and mask). */
-WAX_API WAX_MUST_CHECK wax_err wax_x509_subtree_next(
-    struct wax_x509_iter *it, struct wax_x509_general_name *out,
-    bool *out_present);
+WAX_API WAX_MUST_CHECK wax_err
+wax_x509_subtree_next(struct wax_x509_iter *it,
+                      struct wax_x509_general_name *out, bool *out_present);
 
 /* ------------------------------------------------------------------ */
 /* Extensions (RFC 5280 §4.2, §5.2, §5.3).                             */
@@ -323,7 +324,7 @@ WAX_API WAX_MUST_CHECK wax_err wax_x509_subtree_next(
  *       extnValue OCTET STRING }
  */
 struct wax_x509_ext {
-    struct wax_span oid;   /* extnID contents */
+    struct wax_span oid; /* extnID contents */
     enum wax_oid_id id;
     bool critical;
     bool known;            /* wax decodes this extension here */
@@ -374,9 +375,9 @@ struct wax_x509_aki {
     bool has_key_id;
     struct wax_span key_id;
     bool has_issuer;
-    struct wax_span issuer;  /* GeneralNames contents */
+    struct wax_span issuer; /* GeneralNames contents */
     bool has_serial;
-    struct wax_span serial;  /* INTEGER contents */
+    struct wax_span serial; /* INTEGER contents */
 };
 
 /*
@@ -427,7 +428,8 @@ struct wax_x509_ext_info {
     bool has_policies;
     struct wax_span policies;
     /* PolicyMappings ::= SEQUENCE SIZE (1..MAX) OF SEQUENCE {
-     *     issuerDomainPolicy CertPolicyId, subjectDomainPolicy CertPolicyId } */
+     *     issuerDomainPolicy CertPolicyId, subjectDomainPolicy CertPolicyId }
+     */
     bool has_policy_mappings;
     struct wax_span policy_mappings;
     /* PolicyConstraints ::= SEQUENCE {
@@ -475,11 +477,12 @@ struct wax_x509_policy {
     bool has_qualifiers;
     struct wax_span qualifiers; /* contents of the qualifiers SEQUENCE */
 };
-WAX_API WAX_MUST_CHECK wax_err wax_x509_policy_next(
-    struct wax_x509_iter *it, struct wax_x509_policy *out, bool *out_present);
+WAX_API WAX_MUST_CHECK wax_err wax_x509_policy_next(struct wax_x509_iter *it,
+                                                    struct wax_x509_policy *out,
+                                                    bool *out_present);
 
 struct wax_x509_policy_mapping {
-    struct wax_span issuer_domain;  /* OID contents */
+    struct wax_span issuer_domain; /* OID contents */
     struct wax_span subject_domain;
 };
 WAX_API WAX_MUST_CHECK wax_err wax_x509_policy_mapping_next(
@@ -498,17 +501,17 @@ WAX_API WAX_MUST_CHECK wax_err wax_x509_policy_mapping_next(
  */
 struct wax_x509_dist_point {
     bool has_full_name;
-    struct wax_span full_name;     /* GeneralNames contents */
+    struct wax_span full_name; /* GeneralNames contents */
     bool has_relative_name;
     struct wax_span relative_name; /* RDN SET contents */
     bool has_reasons;
-    uint32_t reasons;              /* WAX_REASON_FLAG_* */
+    uint32_t reasons; /* WAX_REASON_FLAG_* */
     bool has_crl_issuer;
-    struct wax_span crl_issuer;    /* GeneralNames contents */
+    struct wax_span crl_issuer; /* GeneralNames contents */
 };
-WAX_API WAX_MUST_CHECK wax_err wax_x509_dist_point_next(
-    struct wax_x509_iter *it, struct wax_x509_dist_point *out,
-    bool *out_present);
+WAX_API WAX_MUST_CHECK wax_err
+wax_x509_dist_point_next(struct wax_x509_iter *it,
+                         struct wax_x509_dist_point *out, bool *out_present);
 
 /*   AccessDescription ::= SEQUENCE { accessMethod OID,
  *                                    accessLocation GeneralName } */
@@ -517,8 +520,9 @@ struct wax_x509_access {
     enum wax_oid_id method_id;
     struct wax_x509_general_name location;
 };
-WAX_API WAX_MUST_CHECK wax_err wax_x509_access_next(
-    struct wax_x509_iter *it, struct wax_x509_access *out, bool *out_present);
+WAX_API WAX_MUST_CHECK wax_err wax_x509_access_next(struct wax_x509_iter *it,
+                                                    struct wax_x509_access *out,
+                                                    bool *out_present);
 
 /* Iterators over the lists of a parsed extension info (an absent
  * extension gives an empty walk). */
@@ -528,8 +532,8 @@ WAX_API void wax_x509_eku_iter(const struct wax_x509_ext_info *info,
                                struct wax_x509_iter *it);
 WAX_API void wax_x509_policies_iter(const struct wax_x509_ext_info *info,
                                     struct wax_x509_iter *it);
-WAX_API void wax_x509_policy_mappings_iter(
-    const struct wax_x509_ext_info *info, struct wax_x509_iter *it);
+WAX_API void wax_x509_policy_mappings_iter(const struct wax_x509_ext_info *info,
+                                           struct wax_x509_iter *it);
 WAX_API void wax_x509_permitted_iter(const struct wax_x509_ext_info *info,
                                      struct wax_x509_iter *it);
 WAX_API void wax_x509_excluded_iter(const struct wax_x509_ext_info *info,
@@ -559,24 +563,24 @@ WAX_API bool wax_x509_has_eku(const struct wax_x509_ext_info *info,
  * signature fails with that code).
  */
 struct wax_x509_cert {
-    struct wax_span der;        /* the whole Certificate */
-    struct wax_span tbs;        /* TBSCertificate TLV: the signed bytes */
-    int version;                /* 1, 2 or 3 */
-    struct wax_span serial;     /* INTEGER contents (two's complement) */
-    uint32_t flags;             /* WAX_X509_FLAG_* */
+    struct wax_span der;    /* the whole Certificate */
+    struct wax_span tbs;    /* TBSCertificate TLV: the signed bytes */
+    int version;            /* 1, 2 or 3 */
+    struct wax_span serial; /* INTEGER contents (two's complement) */
+    uint32_t flags;         /* WAX_X509_FLAG_* */
     struct wax_x509_algid sig_alg_id;
     struct wax_sig_alg sig_alg;
     wax_err sig_alg_err;
-    struct wax_span issuer;     /* Name TLV */
-    int64_t not_before;         /* seconds since the epoch */
+    struct wax_span issuer; /* Name TLV */
+    int64_t not_before;     /* seconds since the epoch */
     int64_t not_after;
-    struct wax_span subject;    /* Name TLV */
+    struct wax_span subject; /* Name TLV */
     struct wax_x509_spki spki;
     bool has_issuer_uid;
     struct wax_span issuer_uid; /* BIT STRING octets */
     bool has_subject_uid;
     struct wax_span subject_uid;
-    struct wax_span signature;  /* BIT STRING octets */
+    struct wax_span signature; /* BIT STRING octets */
     struct wax_x509_exts exts;
     struct wax_x509_ext_info info;
 };
@@ -636,7 +640,7 @@ enum wax_crl_reason {
  * Known entry extensions: reasonCode, invalidityDate, certificateIssuer.
  */
 struct wax_x509_crl_entry {
-    struct wax_span serial;       /* INTEGER contents */
+    struct wax_span serial; /* INTEGER contents */
     int64_t revocation_date;
     struct wax_x509_exts exts;
     bool has_reason;
@@ -672,16 +676,16 @@ struct wax_x509_idp {
 
 struct wax_x509_crl {
     struct wax_span der;
-    struct wax_span tbs;          /* TBSCertList TLV */
-    int version;                  /* 1 or 2 */
+    struct wax_span tbs; /* TBSCertList TLV */
+    int version;         /* 1 or 2 */
     struct wax_x509_algid sig_alg_id;
     struct wax_sig_alg sig_alg;
     wax_err sig_alg_err;
-    struct wax_span issuer;       /* Name TLV */
+    struct wax_span issuer; /* Name TLV */
     int64_t this_update;
     bool has_next_update;
     int64_t next_update;
-    struct wax_span revoked;      /* contents of revokedCertificates */
+    struct wax_span revoked; /* contents of revokedCertificates */
     size_t num_revoked;
     size_t num_unknown_critical_entry_exts;
     struct wax_span signature;
@@ -690,7 +694,7 @@ struct wax_x509_crl {
      * issuingDistributionPoint, authorityKeyIdentifier (and issuerAltName,
      * freshestCRL, authorityInfoAccess, kept in EXTS). */
     bool has_crl_number;
-    struct wax_span crl_number;   /* INTEGER contents, non-negative */
+    struct wax_span crl_number; /* INTEGER contents, non-negative */
     bool has_delta_crl_indicator;
     struct wax_span delta_crl_indicator;
     struct wax_x509_idp idp;
@@ -725,15 +729,16 @@ WAX_API void wax_x509_crl_entries(const struct wax_x509_crl *crl,
 
 /* wax_x509_crl_entry_next gives the next revoked entry.
  * Errors: WAX_ERR_X509_CRL_BAD_ENTRY and the extension codes. */
-WAX_API WAX_MUST_CHECK wax_err wax_x509_crl_entry_next(
-    struct wax_x509_iter *it, struct wax_x509_crl_entry *out,
-    bool *out_present);
+WAX_API WAX_MUST_CHECK wax_err
+wax_x509_crl_entry_next(struct wax_x509_iter *it,
+                        struct wax_x509_crl_entry *out, bool *out_present);
 
 /* wax_x509_crl_find looks for SERIAL (INTEGER contents) among the revoked
  * entries; *OUT_FOUND tells, and *OUT (if not NULL) gets the entry. */
-WAX_API WAX_MUST_CHECK wax_err wax_x509_crl_find(
-    const struct wax_x509_crl *crl, struct wax_span serial,
-    struct wax_x509_crl_entry *out, bool *out_found);
+WAX_API WAX_MUST_CHECK wax_err wax_x509_crl_find(const struct wax_x509_crl *crl,
+                                                 struct wax_span serial,
+                                                 struct wax_x509_crl_entry *out,
+                                                 bool *out_found);
 
 /* wax_x509_crl_check_critical: WAX_ERR_X509_UNKNOWN_CRITICAL_EXTENSION if
  * the CRL or one of its entries has an unknown critical extension. */
@@ -752,11 +757,11 @@ struct wax_x509_attribute {
 
 struct wax_x509_req {
     struct wax_span der;
-    struct wax_span info;        /* CertificationRequestInfo TLV */
-    int version;                 /* 1 */
-    struct wax_span subject;     /* Name TLV */
+    struct wax_span info;    /* CertificationRequestInfo TLV */
+    int version;             /* 1 */
+    struct wax_span subject; /* Name TLV */
     struct wax_x509_spki spki;
-    struct wax_span attributes;  /* contents of [0] */
+    struct wax_span attributes; /* contents of [0] */
     size_t num_attributes;
     struct wax_x509_algid sig_alg_id;
     struct wax_sig_alg sig_alg;
@@ -789,9 +794,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_x509_req_parse(struct wax_x509_req *out,
 /* wax_x509_req_attributes starts walking the request's attributes. */
 WAX_API void wax_x509_req_attributes(const struct wax_x509_req *req,
                                      struct wax_x509_iter *it);
-WAX_API WAX_MUST_CHECK wax_err wax_x509_attribute_next(
-    struct wax_x509_iter *it, struct wax_x509_attribute *out,
-    bool *out_present);
+WAX_API WAX_MUST_CHECK wax_err
+wax_x509_attribute_next(struct wax_x509_iter *it,
+                        struct wax_x509_attribute *out, bool *out_present);
 
 /* ------------------------------------------------------------------ */
 /* Signature checks (via wax_pubkey_verify of the crypto layer).       */
@@ -833,8 +838,8 @@ struct wax_pem_reader {
 };
 
 struct wax_pem_block {
-    struct wax_span label;   /* e.g. "CERTIFICATE" (not NUL-terminated) */
-    struct wax_span body;    /* the text between the boundary lines */
+    struct wax_span label; /* e.g. "CERTIFICATE" (not NUL-terminated) */
+    struct wax_span body;  /* the text between the boundary lines */
 };
 
 WAX_API void wax_pem_reader_init(struct wax_pem_reader *r, const uint8_t *text,

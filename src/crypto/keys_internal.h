@@ -71,9 +71,13 @@ wax_err wax_key_from_pkcs8(struct wax_privkey **out, const uint8_t *der,
  * WAX_ERR_CRYPTO_BAD_PARAMS, an unknown scheme
  * WAX_ERR_CRYPTO_UNSUPPORTED_ALG. When the scheme needs the legacy provider
  * (DES, RC2, RC4...), the provider is loaded here
- * (WAX_ERR_CRYPTO_LEGACY_UNAVAILABLE when it cannot be).
+ * (WAX_ERR_CRYPTO_LEGACY_UNAVAILABLE when it cannot be). scrypt
+ * parameters are bounded too. When BUDGET is not NULL, the KDF's work
+ * (iterations; N*r*p for scrypt) is taken from *BUDGET, and a KDF that
+ * does not fit gives WAX_ERR_LIMIT_EXCEEDED: a file with many bags cannot
+ * multiply the per-KDF cap.
  */
-wax_err wax_key_pbe_check(const X509_ALGOR *alg);
+wax_err wax_key_pbe_check(const X509_ALGOR *alg, uint64_t *budget);
 
 /* wax_key_pass_len is strlen(PASS) capped to int range (0 for NULL). */
 int wax_key_pass_len(const char *pass);

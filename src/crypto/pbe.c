@@ -51,20 +51,33 @@ wax_key_cipher_needs_legacy(int nid)
     }
 }
 
+/* scrypt bounds (RFC 7914): N up to 2^20 (1 GiB at r = 8 would need more
+ * than libcrypto's 32 MiB default anyway), r and p small. */
+#define SCRYPT_MAX_N ((uint64_t)1 << 20)
+#define SCRYPT_MAX_R 32
+#define SCRYPT_MAX_P 16
+
 static wax_err
-check_iter(const ASN1_INTEGER *iter)
+get_count(const ASN1_INTEGER *v, uint64_t min, uint64_t max, uint64_t *out)
 {
     uint64_t n = 0;
-    WAX_ENSURE(iter != NULL && ASN1_INTEGER_get_uint64(&n, iter) == 1,
+    WAX_ENSURE(v != NULL && ASN1_INTEGER_get_uint64(&n, v) == 1,
                WAX_ERR_CRYPTO_BAD_PARAMS);
-    WAX_ENSURE(n >= 1, WAX_ERR_CRYPTO_BAD_PARAMS);
-    WAX_ENSURE(n <= WAX_MAX_PBE_ITERATIONS, WAX_ERR_LIMIT_EXCEEDED);
+    WAX_ENSURE(n >= min, WAX_ERR_CRYPTO_BAD_PARAMS);
+    WAX_ENSURE(n <= max, WAX_ERR_LIMIT_EXCEEDED);
+    *out = n;
     return WAX_OK;
+}
+
+static wax_err
+check_iter(const ASN1_INTEGER *iter, uint64_t *work)
+{
+    return get_count(iter, 1, WAX_MAX_PBE_ITERATIONS, work);
 }
 
 /* PKCS#5 v1.5 and PKCS#12 PBEs: one PBEParameter, legacy or not. */
 static wax_err
-check_pbe1(const X509_ALGOR *alg, bool legacy)
+check_pbe1(const X509_ALGOR *alg, bool legacy, uint64_t *work)
 {
     if (alg->parameter == NULL) {
         return WAX_ERR_CRYPTO_BAD_PARAMS;
@@ -74,7 +87,7 @@ check_pbe1(const X509_ALGOR *alg, bool legacy)
     if (pbe == NULL) {
         return WAX_ERR_CRYPTO_BAD_PARAMS;
     }
-    wax_err err = check_iter(pbe->iter);
+    wax_err err = check_iter(pbe->iter, work);
     PBEPARAM_free(pbe);
     WAX_TRY(err);
     if (legacy) {
@@ -83,26 +96,51 @@ check_pbe1(const X509_ALGOR *alg, bool legacy)
     return WAX_OK;
 }
 
+/*
+ *   scrypt-params ::= SEQUENCE { salt OCTET STRING, costParameter INTEGER,
+ *       blockSize INTEGER, parallelizationParameter INTEGER,
+ *       keyLength INTEGER OPTIONAL }                    -- RFC 7914 §7.1
+ * Its work is counted as N * r * p PBKDF2-sized steps.
+ */
 static wax_err
-check_kdf(const X509_ALGOR *kdf)
+check_scrypt(const X509_ALGOR *kdf, uint64_t *work)
+{
+    WAX_ENSURE(kdf->parameter != NULL, WAX_ERR_CRYPTO_BAD_PARAMS);
+    SCRYPT_PARAMS *sp = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS),
+                                                  kdf->parameter);
+    WAX_ENSURE(sp != NULL, WAX_ERR_CRYPTO_BAD_PARAMS);
+    uint64_t n = 0, r = 0, p = 0;
+    wax_err err = get_count(sp->costParameter, 2, SCRYPT_MAX_N, &n);
+    if (err == WAX_OK) {
+        err = get_count(sp->blockSize, 1, SCRYPT_MAX_R, &r);
+    }
+    if (err == WAX_OK) {
+        err = get_count(sp->parallelizationParameter, 1, SCRYPT_MAX_P, &p);
+    }
+    SCRYPT_PARAMS_free(sp);
+    *work = n * r * p;
+    return err;
+}
+
+static wax_err
+check_kdf(const X509_ALGOR *kdf, uint64_t *work)
 {
     int nid = OBJ_obj2nid(kdf->algorithm);
     if (nid == NID_id_scrypt) {
-        /* libcrypto bounds scrypt's memory itself (32 MiB by default) */
-        return WAX_OK;
+        return check_scrypt(kdf, work);
     }
     WAX_ENSURE(nid == NID_id_pbkdf2, WAX_ERR_CRYPTO_UNSUPPORTED_ALG);
     WAX_ENSURE(kdf->parameter != NULL, WAX_ERR_CRYPTO_BAD_PARAMS);
     PBKDF2PARAM *kp =
         ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), kdf->parameter);
     WAX_ENSURE(kp != NULL, WAX_ERR_CRYPTO_BAD_PARAMS);
-    wax_err err = check_iter(kp->iter);
+    wax_err err = check_iter(kp->iter, work);
     PBKDF2PARAM_free(kp);
     return err;
 }
 
 static wax_err
-check_pbes2(const X509_ALGOR *alg)
+check_pbes2(const X509_ALGOR *alg, uint64_t *work)
 {
     WAX_ENSURE(alg->parameter != NULL, WAX_ERR_CRYPTO_BAD_PARAMS);
     PBE2PARAM *p2 =
@@ -112,7 +150,7 @@ check_pbes2(const X509_ALGOR *alg)
     if (p2->keyfunc == NULL || p2->encryption == NULL) {
         goto done;
     }
-    err = check_kdf(p2->keyfunc);
+    err = check_kdf(p2->keyfunc, work);
     if (err != WAX_OK) {
         goto done;
     }
@@ -130,17 +168,18 @@ done:
 }
 
 wax_err
-wax_key_pbe_check(const X509_ALGOR *alg)
+wax_key_pbe_check(const X509_ALGOR *alg, uint64_t *budget)
 {
     WAX_ENSURE(alg != NULL, WAX_ERR_CRYPTO_BAD_PARAMS);
+    uint64_t work = 0;
     wax_err err;
     switch (OBJ_obj2nid(alg->algorithm)) {
     case NID_pbes2:
-        err = check_pbes2(alg);
+        err = check_pbes2(alg, &work);
         break;
     case NID_pbe_WithSHA1And3_Key_TripleDES_CBC:
     case NID_pbe_WithSHA1And2_Key_TripleDES_CBC:
-        err = check_pbe1(alg, false);
+        err = check_pbe1(alg, false, &work);
         break;
     case NID_pbe_WithSHA1And128BitRC4:
     case NID_pbe_WithSHA1And40BitRC4:
@@ -150,12 +189,17 @@ wax_key_pbe_check(const X509_ALGOR *alg)
     case NID_pbeWithSHA1AndDES_CBC:
     case NID_pbeWithMD5AndRC2_CBC:
     case NID_pbeWithSHA1AndRC2_CBC:
-        err = check_pbe1(alg, true);
+        err = check_pbe1(alg, true, &work);
         break;
     default:
         err = WAX_ERR_CRYPTO_UNSUPPORTED_ALG;
         break;
     }
     wax_key_errors_clear();
-    return err;
+    WAX_TRY(err);
+    if (budget != NULL) {
+        WAX_ENSURE(work <= *budget, WAX_ERR_LIMIT_EXCEEDED);
+        *budget -= work;
+    }
+    return WAX_OK;
 }

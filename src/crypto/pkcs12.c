@@ -45,6 +45,7 @@ struct p12_walk {
     const char *pass;
     int pass_len;
     bool mac_verified; /* the password is known to be right */
+    uint64_t budget;   /* KDF iterations left, WAX_MAX_PBE_TOTAL_ITERATIONS */
 };
 
 /* ------------------------------------------------------------------ */
@@ -261,7 +262,7 @@ walk_bag(struct p12_walk *w, PKCS12_SAFEBAG *bag, int depth)
         const X509_ALGOR *alg = NULL;
         WAX_ENSURE(sig != NULL, WAX_ERR_CRYPTO_PKCS12_FORMAT);
         X509_SIG_get0(sig, &alg, NULL);
-        WAX_TRY(wax_key_pbe_check(alg));
+        WAX_TRY(wax_key_pbe_check(alg, &w->budget));
         PKCS8_PRIV_KEY_INFO *p8 =
             PKCS12_decrypt_skey_ex(bag, w->pass, w->pass_len, NULL, NULL);
         if (p8 == NULL) {
@@ -309,7 +310,8 @@ walk_safe(struct p12_walk *w, PKCS7 *p7)
                        p7->d.encrypted->enc_data != NULL &&
                        p7->d.encrypted->enc_data->algorithm != NULL,
                    WAX_ERR_CRYPTO_PKCS12_FORMAT);
-        WAX_TRY(wax_key_pbe_check(p7->d.encrypted->enc_data->algorithm));
+        WAX_TRY(wax_key_pbe_check(p7->d.encrypted->enc_data->algorithm,
+                                  &w->budget));
         bags = PKCS12_unpack_p7encdata(p7, w->pass, w->pass_len);
         if (bags == NULL) {
             return decrypt_failed(w);
@@ -409,6 +411,7 @@ wax_pkcs12_load(struct wax_pkcs12_contents *out, const uint8_t *der, size_t len,
             .out = out,
             .pass = cands[i],
             .pass_len = wax_key_pass_len(cands[i]),
+            .budget = WAX_MAX_PBE_TOTAL_ITERATIONS,
         };
         if (has_mac) {
             if (PKCS12_verify_mac(p12, w.pass, w.pass_len) != 1) {

@@ -174,7 +174,7 @@ from_encrypted_pkcs8(struct wax_privkey **out, const X509_SIG *sig,
 {
     const X509_ALGOR *alg = NULL;
     X509_SIG_get0(sig, &alg, NULL);
-    WAX_TRY(wax_key_pbe_check(alg));
+    WAX_TRY(wax_key_pbe_check(alg, NULL));
     WAX_ENSURE(password != NULL, WAX_ERR_CRYPTO_BAD_PASSWORD);
     PKCS8_PRIV_KEY_INFO *p8 =
         PKCS8_decrypt_ex(sig, password, wax_key_pass_len(password), NULL, NULL);

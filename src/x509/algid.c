@@ -123,17 +123,17 @@ pss_params(const struct wax_x509_algid *alg, struct wax_sig_alg *out)
                    wax_der_expect_end(&p),
                WAX_ERR_X509_BAD_ALGORITHM);
 
-    WAX_ENSURE(wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(0), &inner,
-                                    &present),
-               WAX_ERR_X509_BAD_ALGORITHM);
+    WAX_ENSURE(
+        wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(0), &inner, &present),
+        WAX_ERR_X509_BAD_ALGORITHM);
     if (present) {
         WAX_TRY(pss_hash(inner, &hash));
         WAX_ENSURE(hash != WAX_DIGEST_SHA1, WAX_ERR_DER_DEFAULT_ENCODED);
     }
 
-    WAX_ENSURE(wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(1), &inner,
-                                    &present),
-               WAX_ERR_X509_BAD_ALGORITHM);
+    WAX_ENSURE(
+        wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(1), &inner, &present),
+        WAX_ERR_X509_BAD_ALGORITHM);
     if (present) {
         struct wax_x509_algid mgf;
         WAX_TRY(wax_x509_algid_parse(&inner, &mgf));
@@ -144,20 +144,19 @@ pss_params(const struct wax_x509_algid *alg, struct wax_sig_alg *out)
         WAX_ENSURE(mgf_hash != WAX_DIGEST_SHA1, WAX_ERR_DER_DEFAULT_ENCODED);
     }
 
-    WAX_ENSURE(wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(2), &inner,
-                                    &present),
-               WAX_ERR_X509_BAD_ALGORITHM);
+    WAX_ENSURE(
+        wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(2), &inner, &present),
+        WAX_ERR_X509_BAD_ALGORITHM);
     if (present) {
-        WAX_ENSURE(wax_der_get_u64(&inner, &salt) &&
-                       wax_der_expect_end(&inner),
+        WAX_ENSURE(wax_der_get_u64(&inner, &salt) && wax_der_expect_end(&inner),
                    WAX_ERR_X509_BAD_ALGORITHM);
         WAX_ENSURE(salt != 20, WAX_ERR_DER_DEFAULT_ENCODED);
         WAX_ENSURE(salt <= WAX_MAX_PSS_SALT, WAX_ERR_X509_BAD_ALGORITHM);
     }
 
-    WAX_ENSURE(wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(3), &inner,
-                                    &present),
-               WAX_ERR_X509_BAD_ALGORITHM);
+    WAX_ENSURE(
+        wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(3), &inner, &present),
+        WAX_ERR_X509_BAD_ALGORITHM);
     if (present) {
         uint64_t trailer;
         WAX_ENSURE(wax_der_get_u64(&inner, &trailer) &&

@@ -106,8 +106,8 @@ parse_tbs(struct wax_x509_cert *c, struct wax_span tbs)
         c->version = (int)n + 1;
     }
 
-    WAX_TRY(x509_get_serial(&s, &c->serial, &c->flags,
-                            WAX_ERR_X509_BAD_SERIAL));
+    WAX_TRY(
+        x509_get_serial(&s, &c->serial, &c->flags, WAX_ERR_X509_BAD_SERIAL));
 
     struct wax_x509_algid inner;
     WAX_TRY(wax_x509_algid_parse(&s, &inner));

@@ -91,9 +91,8 @@ decode_idp(struct wax_span value, struct wax_x509_idp *out)
     WAX_ENSURE(wax_der_get(&s, WAX_DER_SEQUENCE, &seq) &&
                    wax_der_expect_end(&s) && seq.len > 0,
                bad);
-    WAX_ENSURE(wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(0), &v,
-                                    &present),
-               bad);
+    WAX_ENSURE(
+        wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(0), &v, &present), bad);
     if (present) {
         WAX_TRY(x509_dp_name_decode(v, &d.has_full_name, &d.full_name,
                                     &d.has_relative_name, &d.relative_name,
@@ -102,9 +101,9 @@ decode_idp(struct wax_span value, struct wax_x509_idp *out)
     WAX_TRY(get_flag(&seq, WAX_DER_CONTEXT_TAG(1), &d.only_user_certs));
     WAX_TRY(get_flag(&seq, WAX_DER_CONTEXT_TAG(2), &d.only_ca_certs));
     if (wax_der_peek(&seq, WAX_DER_CONTEXT_TAG(3))) {
-        WAX_ENSURE(x509_get_reason_flags(&seq, WAX_DER_CONTEXT_TAG(3),
-                                         &d.reasons),
-                   bad);
+        WAX_ENSURE(
+            x509_get_reason_flags(&seq, WAX_DER_CONTEXT_TAG(3), &d.reasons),
+            bad);
         d.has_reasons = true;
     }
     WAX_TRY(get_flag(&seq, WAX_DER_CONTEXT_TAG(4), &d.indirect_crl));
@@ -127,8 +126,7 @@ decode_crl_exts(struct wax_x509_crl *c)
         if (!e->known) {
             continue;
         }
-        WAX_TRY(wax_der_validate(e->value.p, e->value.len,
-                                 WAX_MAX_DER_DEPTH));
+        WAX_TRY(wax_der_validate(e->value.p, e->value.len, WAX_MAX_DER_DEPTH));
         switch (e->id) {
         case WAX_OID_CE_CRL_NUMBER:
             WAX_TRY(decode_crl_number(e->value, &c->crl_number));
@@ -179,8 +177,7 @@ decode_entry_exts(struct wax_x509_crl_entry *e)
         if (!x->known) {
             continue;
         }
-        WAX_TRY(wax_der_validate(x->value.p, x->value.len,
-                                 WAX_MAX_DER_DEPTH));
+        WAX_TRY(wax_der_validate(x->value.p, x->value.len, WAX_MAX_DER_DEPTH));
         switch (x->id) {
         case WAX_OID_CE_CRL_REASON: {
             uint64_t r;
@@ -231,25 +228,28 @@ wax_x509_crl_entry_next(struct wax_x509_iter *it,
                         struct wax_x509_crl_entry *out, bool *out_present)
 {
     struct wax_span s = it->rest, seq, exts;
+    struct wax_x509_crl_entry e;
     uint32_t flags;
     if (s.len == 0) {
         *out_present = false;
         return WAX_OK;
     }
     WAX_ENSURE(it->count < WAX_MAX_CRL_ENTRIES, WAX_ERR_LIMIT_EXCEEDED);
-    memset(out, 0, sizeof *out);
+    memset(&e, 0, sizeof e);
     WAX_ENSURE(wax_der_get(&s, WAX_DER_SEQUENCE, &seq), it->bad);
     /* Serials of revoked certificates are read like certificates' (zero
      * and negative ones included: they were issued). */
-    WAX_TRY(x509_get_serial(&seq, &out->serial, &flags, it->bad));
-    WAX_ENSURE(x509_get_time(&seq, &out->revocation_date), it->bad);
+    WAX_TRY(x509_get_serial(&seq, &e.serial, &flags, it->bad));
+    WAX_ENSURE(x509_get_time(&seq, &e.revocation_date), it->bad);
     if (seq.len > 0) {
         WAX_ENSURE(wax_der_get_element(&seq, WAX_DER_SEQUENCE, &exts) &&
                        wax_der_expect_end(&seq),
                    it->bad);
-        WAX_TRY(x509_exts_parse(exts, &out->exts, entry_ext_known, it->bad));
-        WAX_TRY(decode_entry_exts(out));
+        WAX_TRY(x509_exts_parse(exts, &e.exts, entry_ext_known, it->bad));
+        WAX_TRY(decode_entry_exts(&e));
     }
+    /* Only a successful call changes the caller's state. */
+    *out = e;
     it->rest = s;
     it->count++;
     *out_present = true;
@@ -280,9 +280,8 @@ parse_tbs(struct wax_x509_crl *c, struct wax_span tbs)
         WAX_ENSURE(x509_get_time(&s, &c->next_update), bad);
         c->has_next_update = true;
     }
-    WAX_ENSURE(wax_der_get_optional(&s, WAX_DER_SEQUENCE, &c->revoked,
-                                    &present),
-               bad);
+    WAX_ENSURE(
+        wax_der_get_optional(&s, WAX_DER_SEQUENCE, &c->revoked, &present), bad);
     WAX_ENSURE(wax_der_get_optional(&s, WAX_DER_CONTEXT_CONS(0), &v, &present),
                WAX_ERR_X509_CRL_BAD_EXTENSIONS);
     if (present) {
@@ -322,8 +321,7 @@ parse_tbs(struct wax_x509_crl *c, struct wax_span tbs)
  *   TBSCertList: see wax/x509.h.
  */
 wax_err
-wax_x509_crl_parse(struct wax_x509_crl *out, const uint8_t *der,
-                   size_t der_len)
+wax_x509_crl_parse(struct wax_x509_crl *out, const uint8_t *der, size_t der_len)
 {
     struct wax_span in, crl, seq, tbs, sig;
     struct wax_x509_algid outer;

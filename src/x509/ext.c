@@ -416,23 +416,23 @@ wax_x509_dist_point_next(struct wax_x509_iter *it,
     struct wax_x509_dist_point d = {0};
     bool present;
     WAX_ENSURE(wax_der_get(&s, WAX_DER_SEQUENCE, &seq), it->bad);
-    WAX_ENSURE(wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(0), &v,
-                                    &present),
-               it->bad);
+    WAX_ENSURE(
+        wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(0), &v, &present),
+        it->bad);
     if (present) {
         WAX_TRY(x509_dp_name_decode(v, &d.has_full_name, &d.full_name,
                                     &d.has_relative_name, &d.relative_name,
                                     it->bad));
     }
     if (wax_der_peek(&seq, WAX_DER_CONTEXT_TAG(1))) {
-        WAX_ENSURE(x509_get_reason_flags(&seq, WAX_DER_CONTEXT_TAG(1),
-                                         &d.reasons),
-                   it->bad);
+        WAX_ENSURE(
+            x509_get_reason_flags(&seq, WAX_DER_CONTEXT_TAG(1), &d.reasons),
+            it->bad);
         d.has_reasons = true;
     }
-    WAX_ENSURE(wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(2), &v,
-                                    &present),
-               it->bad);
+    WAX_ENSURE(
+        wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(2), &v, &present),
+        it->bad);
     if (present) {
         WAX_TRY(x509_general_names_check(v, it->bad));
         d.has_crl_issuer = true;
@@ -477,8 +477,7 @@ wax_x509_access_next(struct wax_x509_iter *it, struct wax_x509_access *out,
 }
 
 static void
-info_iter(struct wax_x509_iter *it, bool has, struct wax_span list,
-          wax_err bad)
+info_iter(struct wax_x509_iter *it, bool has, struct wax_span list, wax_err bad)
 {
     struct wax_span empty = {NULL, 0};
     wax_x509_iter_init(it, has ? list : empty, bad);
@@ -621,8 +620,7 @@ x509_exts_parse(struct wax_span extensions, struct wax_x509_exts *exts,
             WAX_ENSURE(!wax_span_equal(exts->ext[i].oid, e.oid),
                        WAX_ERR_X509_DUPLICATE_EXTENSION);
         }
-        WAX_ENSURE(exts->num < WAX_MAX_X509_EXTENSIONS,
-                   WAX_ERR_LIMIT_EXCEEDED);
+        WAX_ENSURE(exts->num < WAX_MAX_X509_EXTENSIONS, WAX_ERR_LIMIT_EXCEEDED);
         e.id = x509_oid_id(e.oid);
         e.known = e.id != WAX_OID_UNKNOWN && known(e.id);
         if (e.critical && !e.known) {
@@ -677,7 +675,8 @@ x509_cert_ext_known(enum wax_oid_id id)
 /* Decoders of the known certificate extensions.                       */
 
 /* BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE,
- *                                 pathLenConstraint INTEGER (0..MAX) OPTIONAL } */
+ *                                 pathLenConstraint INTEGER (0..MAX) OPTIONAL }
+ */
 static wax_err
 decode_basic_constraints(struct wax_span value, struct wax_x509_ext_info *info)
 {
@@ -773,8 +772,7 @@ x509_aki_decode(struct wax_span value, struct wax_x509_aki *out)
                                     &a.has_serial),
                bad);
     if (a.has_serial) {
-        WAX_ENSURE(wax_der_check_primitive(WAX_DER_INTEGER, a.serial) ==
-                       WAX_OK,
+        WAX_ENSURE(wax_der_check_primitive(WAX_DER_INTEGER, a.serial) == WAX_OK,
                    bad);
     }
     WAX_ENSURE(wax_der_expect_end(&seq), bad);
@@ -914,8 +912,7 @@ decode_policy_mappings(struct wax_span value, struct wax_x509_ext_info *info)
  * RFC 5280 §4.2.1.11: not an empty sequence.
  */
 static wax_err
-decode_policy_constraints(struct wax_span value,
-                          struct wax_x509_ext_info *info)
+decode_policy_constraints(struct wax_span value, struct wax_x509_ext_info *info)
 {
     struct wax_span seq;
     const wax_err bad = WAX_ERR_X509_BAD_POLICY_CONSTRAINTS;
@@ -939,8 +936,7 @@ decode_policy_constraints(struct wax_span value,
 
 /* InhibitAnyPolicy ::= SkipCerts */
 static wax_err
-decode_inhibit_any_policy(struct wax_span value,
-                          struct wax_x509_ext_info *info)
+decode_inhibit_any_policy(struct wax_span value, struct wax_x509_ext_info *info)
 {
     struct wax_span s = value;
     WAX_ENSURE(wax_der_get_u64(&s, &info->inhibit_any_policy) &&
@@ -1000,12 +996,10 @@ decode_one(const struct wax_x509_ext *e, struct wax_x509_ext_info *info)
         return x509_aki_decode(e->value, &info->aki);
     case WAX_OID_CE_SUBJECT_ALT_NAME:
         info->has_san = true;
-        return decode_general_names(e->value, &info->san,
-                                    WAX_ERR_X509_BAD_SAN);
+        return decode_general_names(e->value, &info->san, WAX_ERR_X509_BAD_SAN);
     case WAX_OID_CE_ISSUER_ALT_NAME:
         info->has_ian = true;
-        return decode_general_names(e->value, &info->ian,
-                                    WAX_ERR_X509_BAD_SAN);
+        return decode_general_names(e->value, &info->ian, WAX_ERR_X509_BAD_SAN);
     case WAX_OID_CE_EXT_KEY_USAGE:
         return decode_eku(e->value, info);
     case WAX_OID_CE_NAME_CONSTRAINTS:
@@ -1047,8 +1041,7 @@ x509_ext_info_decode(const struct wax_x509_exts *exts,
         }
         /* extnValue is an OCTET STRING, so the certificate's DER check did
          * not look inside: a known value must be strict DER too. */
-        WAX_TRY(wax_der_validate(e->value.p, e->value.len,
-                                 WAX_MAX_DER_DEPTH));
+        WAX_TRY(wax_der_validate(e->value.p, e->value.len, WAX_MAX_DER_DEPTH));
         WAX_TRY(decode_one(e, &tmp));
     }
     *info = tmp;

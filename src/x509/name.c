@@ -611,11 +611,14 @@ value_decodes(struct wax_span v, int width)
     return true;
 }
 
+/* put_value writes a value as text, or as '#' and the hex of its DER when
+ * it is not a string wax can decode or when the type is shown dotted
+ * (RFC 4514 §2.4 asks for the hex form then). */
 static void
-put_value(struct out *o, const struct wax_x509_name_attr *a)
+put_value(struct out *o, const struct wax_x509_name_attr *a, bool dotted)
 {
     int width = string_width(a->value_tag);
-    if (width < 0 || !value_decodes(a->value, width)) {
+    if (dotted || width < 0 || !value_decodes(a->value, width)) {
         put_char(o, '#');
         for (size_t i = 0; i < a->value_der.len; i++) {
             put_hex_byte(o, a->value_der.p[i]);
@@ -644,8 +647,8 @@ wax_x509_name_format(struct wax_span name, char *out, size_t out_cap,
     size_t end = n;
     while (end > 0) {
         size_t start = end;
-        while (start > 0 && attrs[start - 1].rdn_index ==
-                                attrs[end - 1].rdn_index) {
+        while (start > 0 &&
+               attrs[start - 1].rdn_index == attrs[end - 1].rdn_index) {
             start--;
         }
         if (end != n) {
@@ -662,7 +665,7 @@ wax_x509_name_format(struct wax_span name, char *out, size_t out_cap,
                 put_dotted(&o, attrs[i].type);
             }
             put_char(&o, '=');
-            put_value(&o, &attrs[i]);
+            put_value(&o, &attrs[i], sn == NULL);
         }
         end = start;
     }

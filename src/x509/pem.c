@@ -118,14 +118,13 @@ wax_pem_next(struct wax_pem_reader *r, struct wax_pem_block *out,
                 size_t end_content;
                 WAX_ENSURE(j < t.len, WAX_ERR_PEM_MALFORMED);
                 size_t after = line_end(t, j, &end_content);
-                WAX_ENSURE(!has_at(t, j, begin_prefix),
-                           WAX_ERR_PEM_MALFORMED);
+                WAX_ENSURE(!has_at(t, j, begin_prefix), WAX_ERR_PEM_MALFORMED);
                 if (has_at(t, j, end_prefix)) {
                     struct wax_span end_label;
-                    WAX_ENSURE(boundary(t, j, end_content, end_prefix,
-                                        &end_label) &&
-                                   wax_span_equal(label, end_label),
-                               WAX_ERR_PEM_MALFORMED);
+                    WAX_ENSURE(
+                        boundary(t, j, end_content, end_prefix, &end_label) &&
+                            wax_span_equal(label, end_label),
+                        WAX_ERR_PEM_MALFORMED);
                     out->label = label;
                     out->body.p = t.p + body_start;
                     out->body.len = j - body_start;

@@ -112,8 +112,7 @@ parse_info(struct wax_x509_req *r, struct wax_span info)
  *       signature          BIT STRING }
  */
 wax_err
-wax_x509_req_parse(struct wax_x509_req *out, const uint8_t *der,
-                   size_t der_len)
+wax_x509_req_parse(struct wax_x509_req *out, const uint8_t *der, size_t der_len)
 {
     struct wax_span in, req, seq, info;
     WAX_TRY(wax_der_validate(der, der_len, WAX_MAX_DER_DEPTH));

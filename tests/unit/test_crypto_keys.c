@@ -889,21 +889,58 @@ TEST(pkcs8_encrypted_uses_aes256_and_hmac_sha256)
 }
 
 /*
- * EncryptedPrivateKeyInfo with PBES2/PBKDF2, ITER as a 4-byte INTEGER,
+ * EncryptedPrivateKeyInfo with PBES2/PBKDF2, ITER as an INTEGER of N_BYTES
+ * octets (big-endian, as given: may be non-minimal on purpose),
  * AES-256-CBC and 16 bytes of junk ciphertext.
  */
 static size_t
-build_epki(uint8_t *out, uint32_t iter)
+build_epki(uint8_t *out, uint32_t iter, size_t n_bytes)
 {
-    static const uint8_t head[] = {
-        0x30, 0x5f,                                     /* EPKI */
-        0x30, 0x4b,                                     /* AlgorithmId */
-        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, /* pbes2 */
-        0x01, 0x05, 0x0d, 0x30, 0x3e,                   /* PBES2-params */
-        0x30, 0x1d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, /* pbkdf2 */
-        0xf7, 0x0d, 0x01, 0x05, 0x0c, 0x30, 0x10,       /* PBKDF2-params */
-        0x04, 0x08, 1,    2,    3,    4,    5,    6,    7, 8, /* salt */
-        0x02, 0x04};
+    uint8_t d = (uint8_t)(4 - n_bytes); /* shrinks every enclosing length */
+    const uint8_t head[] = {0x30,
+                            (uint8_t)(0x5f - d), /* EPKI */
+                            0x30,
+                            (uint8_t)(0x4b - d), /* AlgorithmId */
+                            0x06,
+                            0x09,
+                            0x2a,
+                            0x86,
+                            0x48,
+                            0x86,
+                            0xf7,
+                            0x0d, /* pbes2 */
+                            0x01,
+                            0x05,
+                            0x0d,
+                            0x30,
+                            (uint8_t)(0x3e - d), /* PBES2-params */
+                            0x30,
+                            (uint8_t)(0x1d - d),
+                            0x06,
+                            0x09,
+                            0x2a,
+                            0x86,
+                            0x48,
+                            0x86,
+                            0xf7,
+                            0x0d,
+                            0x01,
+                            0x05,
+                            0x0c, /* pbkdf2 */
+                            0x30,
+                            (uint8_t)(0x10 - d), /* PBKDF2-params */
+                            0x04,
+                            0x08,
+                            1,
+                            2,
+                            3,
+                            4,
+                            5,
+                            6,
+                            7,
+                            8, /* salt */
+                            0x02,
+                            (uint8_t)n_bytes};
     static const uint8_t tail[] = {
         0x30, 0x1d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
         0x04, 0x01, 0x2a, 0x04, 0x10, 0,    1,    2,    3,    4,
@@ -913,10 +950,9 @@ build_epki(uint8_t *out, uint32_t iter)
     size_t n = 0;
     memcpy(out, head, sizeof(head));
     n += sizeof(head);
-    out[n++] = (uint8_t)(iter >> 24);
-    out[n++] = (uint8_t)(iter >> 16);
-    out[n++] = (uint8_t)(iter >> 8);
-    out[n++] = (uint8_t)iter;
+    for (size_t i = n_bytes; i > 0; i--) {
+        out[n++] = (uint8_t)(iter >> (8 * (i - 1)));
+    }
     memcpy(out + n, tail, sizeof(tail));
     n += sizeof(tail);
     return n;
@@ -925,17 +961,66 @@ build_epki(uint8_t *out, uint32_t iter)
 TEST(pkcs8_iteration_cap_before_decryption)
 {
     uint8_t der[128];
-    size_t len = build_epki(der, 0x7fffffff);
+    size_t len = build_epki(der, 0x7fffffff, 4);
     CHECK_EQ_U64(len, 97);
     struct wax_privkey *k = NULL;
     CHECK_ERR(wax_privkey_load(&k, der, len, "pw"), WAX_ERR_LIMIT_EXCEEDED);
-    len = build_epki(der, WAX_MAX_PBE_ITERATIONS + 1);
+    CHECK(WAX_MAX_PBE_ITERATIONS + 1 < 0x800000);
+    len = build_epki(der, WAX_MAX_PBE_ITERATIONS + 1, 3);
     CHECK_ERR(wax_privkey_load(&k, der, len, "pw"), WAX_ERR_LIMIT_EXCEEDED);
-    /* 1 in four octets is not DER: bad parameters */
-    len = build_epki(der, 1);
+    /* at the cap: accepted, decrypts to junk, so a wrong password (this
+     * runs the full count once) */
+    len = build_epki(der, WAX_MAX_PBE_ITERATIONS, 3);
+    CHECK_ERR(wax_privkey_load(&k, der, len, "pw"),
+              WAX_ERR_CRYPTO_BAD_PASSWORD);
+    /* 1 in four octets is not DER; zero iterations: bad parameters */
+    len = build_epki(der, 1, 4);
     CHECK_ERR(wax_privkey_load(&k, der, len, "pw"), WAX_ERR_CRYPTO_BAD_PARAMS);
-    len = build_epki(der, 0x00000000);
+    len = build_epki(der, 0, 1);
     CHECK_ERR(wax_privkey_load(&k, der, len, "pw"), WAX_ERR_CRYPTO_BAD_PARAMS);
+    CHECK(k == NULL);
+}
+
+/* EncryptedPrivateKeyInfo with PBES2/scrypt: N in three octets, r and p in
+ * one each, AES-256-CBC, junk ciphertext. */
+static size_t
+build_epki_scrypt(uint8_t *out, uint32_t n, uint8_t r, uint8_t p)
+{
+    const uint8_t der[] = {
+        0x30, 0x64,                                     /* EPKI */
+        0x30, 0x50,                                     /* AlgorithmId */
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, /* pbes2 */
+        0x01, 0x05, 0x0d, 0x30, 0x43,                   /* PBES2-params */
+        0x30, 0x22, 0x06, 0x09, 0x2b, 0x06, 0x01, 0x04, /* scrypt */
+        0x01, 0xda, 0x47, 0x04, 0x0b, 0x30, 0x15,       /* scrypt-params */
+        0x04, 0x08, 1, 2, 3, 4, 5, 6, 7, 8,             /* salt */
+        0x02, 0x03, (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n, 0x02,
+        0x01, r, 0x02, 0x01, p,
+        /* aes256-CBC with IV, then 16 bytes of ciphertext */
+        0x30, 0x1d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01,
+        0x2a, 0x04, 0x10, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+        0x04, 0x10, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+    memcpy(out, der, sizeof(der));
+    return sizeof(der);
+}
+
+TEST(pkcs8_scrypt_bounds)
+{
+    uint8_t der[128];
+    struct wax_privkey *k = NULL;
+    size_t len = build_epki_scrypt(der, 1u << 21, 1, 1);
+    CHECK_EQ_U64(len, 102);
+    CHECK_ERR(wax_privkey_load(&k, der, len, "pw"), WAX_ERR_LIMIT_EXCEEDED);
+    len = build_epki_scrypt(der, 1u << 16, 33, 1);
+    CHECK_ERR(wax_privkey_load(&k, der, len, "pw"), WAX_ERR_LIMIT_EXCEEDED);
+    len = build_epki_scrypt(der, 1u << 16, 1, 17);
+    CHECK_ERR(wax_privkey_load(&k, der, len, "pw"), WAX_ERR_LIMIT_EXCEEDED);
+    len = build_epki_scrypt(der, 1u << 16, 0, 1);
+    CHECK_ERR(wax_privkey_load(&k, der, len, "pw"), WAX_ERR_CRYPTO_BAD_PARAMS);
+    /* within bounds: runs, decrypts junk: wrong password */
+    len = build_epki_scrypt(der, 1u << 16, 1, 1);
+    CHECK_ERR(wax_privkey_load(&k, der, len, "pw"),
+              WAX_ERR_CRYPTO_BAD_PASSWORD);
     CHECK(k == NULL);
 }
 

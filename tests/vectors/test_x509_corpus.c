@@ -187,8 +187,9 @@ run_corpus(const char *folder, size_t want_certs, size_t want_crls)
                                                     certs[i].spki.der.len);
                 wax_pubkey_free(key);
                 if (kerr != expected_key_err(o->rel)) {
-                    snprintf(fail, sizeof fail, "%s: key loads with %s, want %s",
-                             o->rel, wax_err_name(kerr),
+                    snprintf(fail, sizeof fail,
+                             "%s: key loads with %s, want %s", o->rel,
+                             wax_err_name(kerr),
                              wax_err_name(expected_key_err(o->rel)));
                 }
             }
@@ -304,4 +305,38 @@ TEST(rfc4134_examples_parse_and_check)
 TEST(openssl_smime_cms_parse_and_check)
 {
     run_corpus("openssl-smime-cms", 21, 0);
+}
+
+/* Requests made by `openssl req` (Ed25519 with SAN and key usage, P-256
+ * with EKU; kept as fuzz seeds): parse and verify with their own key. */
+TEST(openssl_made_requests_parse_and_verify)
+{
+    static const struct {
+        const char *path;
+        enum wax_x509_key_type type;
+        bool san, ku, eku;
+    } reqs[] = {
+        {"tests/fuzz/corpus/fuzz_x509_req/ed25519-san.csr",
+         WAX_X509_KEY_ED25519, true, true, false},
+        {"tests/fuzz/corpus/fuzz_x509_req/p256-eku.csr", WAX_X509_KEY_EC, false,
+         false, true},
+    };
+    static struct wax_x509_req req;
+    for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+        size_t len;
+        uint8_t *der = wax_test_read_file(reqs[i].path, &len);
+        CHECK_MSG(der != NULL, "cannot read %s", reqs[i].path);
+        wax_err err = wax_x509_req_parse(&req, der, len);
+        if (err == WAX_OK) {
+            err = wax_x509_req_verify_signature(&req);
+        }
+        bool fields = err == WAX_OK && req.spki.type == reqs[i].type &&
+                      req.has_extension_request &&
+                      req.info_ext.has_san == reqs[i].san &&
+                      req.info_ext.has_key_usage == reqs[i].ku &&
+                      req.info_ext.has_eku == reqs[i].eku;
+        free(der);
+        CHECK_MSG(err == WAX_OK, "%s: %s", reqs[i].path, wax_err_name(err));
+        CHECK_MSG(fields, "%s: fields differ", reqs[i].path);
+    }
 }

@@ -25,8 +25,8 @@ cmp_names(const void *a, const void *b)
 }
 
 static wax_err
-add(struct corpus *c, const char *rel, const char *path, size_t index,
-    bool pem, enum corpus_kind kind, uint8_t *der, size_t len)
+add(struct corpus *c, const char *rel, const char *path, size_t index, bool pem,
+    enum corpus_kind kind, uint8_t *der, size_t len)
 {
     struct corpus_obj *bigger =
         realloc(c->objs, (c->num + 1) * sizeof *c->objs);

@@ -24,9 +24,9 @@ enum corpus_kind {
 };
 
 struct corpus_obj {
-    char rel[512];  /* path under the test data dir */
+    char rel[512];   /* path under the test data dir */
     char path[4096]; /* full path */
-    size_t index;   /* block number in a PEM file (0 for DER) */
+    size_t index;    /* block number in a PEM file (0 for DER) */
     bool pem;
     enum corpus_kind kind;
     uint8_t *der;
