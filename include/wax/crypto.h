@@ -673,9 +673,17 @@ struct wax_privkey;
  * WAX_MAX_KEY_FILE_BYTES), PEM or DER, detected:
  *   PEM "PRIVATE KEY"            PKCS#8 PrivateKeyInfo / OneAsymmetricKey
  *   PEM "ENCRYPTED PRIVATE KEY"  PKCS#8 EncryptedPrivateKeyInfo (PASSWORD)
- *   PEM "RSA PRIVATE KEY", "EC PRIVATE KEY"  traditional form, plain or
- *                                with Proc-Type: 4,ENCRYPTED (PASSWORD)
+ *   PEM "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY"
+ *                                traditional form, plain or with
+ *                                Proc-Type: 4,ENCRYPTED (PASSWORD)
  *   DER                          the same structures without armour
+ * Encrypted PKCS#8 may use PBES2 (PBKDF2 or scrypt, any cipher libcrypto
+ * has) or the PKCS#5 v1.5 / PKCS#12 PBEs; DES, RC2 and RC4 load the legacy
+ * provider on demand. The PBE parameters are checked before any work:
+ * more than WAX_MAX_PBE_ITERATIONS iterations (or scrypt beyond N 2^20,
+ * r 32, p 16): WAX_ERR_LIMIT_EXCEEDED; parameters that do not decode:
+ * WAX_ERR_CRYPTO_BAD_PARAMS; legacy cipher and no legacy provider:
+ * WAX_ERR_CRYPTO_LEGACY_UNAVAILABLE.
  * A PEM file may hold other blocks (certificates, EC PARAMETERS): the first
  * private-key block is used and the rest ignored. PASSWORD is a
  * NUL-terminated UTF-8 string, NULL for none.
@@ -683,8 +691,10 @@ struct wax_privkey;
  * WAX_ERR_CRYPTO_KEY_FORMAT; encrypted and PASSWORD NULL or wrong:
  * WAX_ERR_CRYPTO_BAD_PASSWORD; a key algorithm libcrypto cannot use
  * (ML-DSA, SLH-DSA, ML-KEM...): WAX_ERR_CRYPTO_UNSUPPORTED_ALG; a known
- * algorithm with a broken key: WAX_ERR_CRYPTO_BAD_KEY; too many PBE
- * iterations: WAX_ERR_LIMIT_EXCEEDED; DATA too large: WAX_ERR_LIMIT_EXCEEDED.
+ * algorithm with a broken key (an EC public point that is not the
+ * scalar's, a DSA key without parameters): WAX_ERR_CRYPTO_BAD_KEY; a
+ * supported algorithm on a curve wax refuses: WAX_ERR_CRYPTO_UNSUPPORTED_ALG;
+ * DATA too large: WAX_ERR_LIMIT_EXCEEDED.
  * Not checked: that the key is strong, or matches any certificate.
  */
 WAX_API WAX_MUST_CHECK wax_err wax_privkey_load(struct wax_privkey **out,
@@ -771,8 +781,10 @@ WAX_API WAX_MUST_CHECK wax_err wax_privkey_sign_digest(
  * wax_privkey_decrypt_oaep decrypts RSAES-OAEP ciphertext IN into OUT.
  * Every failure rooted in IN (wrong length, wrong label, bad padding) gives
  * the one error WAX_ERR_CRYPTO_DECRYPT_FAILED. Non-RSA key:
- * WAX_ERR_CRYPTO_KEY_MISMATCH; OUT_CAP below the modulus size:
- * WAX_ERR_BUF_TOO_SMALL (checked before decrypting).
+ * WAX_ERR_CRYPTO_KEY_MISMATCH; OUT_CAP below the longest message the key
+ * and digest allow (modulus size - 2 * digest size - 2):
+ * WAX_ERR_BUF_TOO_SMALL, checked before decrypting so that the size of the
+ * plaintext never selects the error.
  */
 WAX_API WAX_MUST_CHECK wax_err wax_privkey_decrypt_oaep(
     const struct wax_privkey *key, const struct wax_oaep_params *params,
@@ -782,8 +794,10 @@ WAX_API WAX_MUST_CHECK wax_err wax_privkey_decrypt_oaep(
 /*
  * wax_privkey_decrypt_pkcs1 is an explicit RSAES-PKCS1-v1_5 decryption
  * that reports bad padding as WAX_ERR_CRYPTO_DECRYPT_FAILED (uniform for
- * every bad input). It is a padding oracle by nature: NEVER use it for CMS
- * key transport, use wax_privkey_unwrap_pkcs1.
+ * every bad input: wrong length, value >= modulus, bad padding). OUT_CAP
+ * must be at least modulus size - 11 (WAX_ERR_BUF_TOO_SMALL before any
+ * work). It is a padding oracle by nature: NEVER use it for CMS key
+ * transport, use wax_privkey_unwrap_pkcs1.
  */
 WAX_API WAX_MUST_CHECK wax_err wax_privkey_decrypt_pkcs1(
     const struct wax_privkey *key, uint8_t *out, size_t out_cap,
@@ -890,7 +904,9 @@ enum wax_pkcs12_profile {
 /*
  * wax_pkcs12_export appends to OUT a DER PKCS#12 PFX holding KEY (as a
  * pkcs8ShroudedKeyBag) and the NUM_CERTS DER certificates CERTS[i]
- * (CERT_LENS[i] bytes each, stored as given; the first should be KEY's),
+ * (CERT_LENS[i] bytes each, stored as given, each must start with a
+ * SEQUENCE tag 0x30 or WAX_ERR_INVALID_ARGUMENT; the first should be
+ * KEY's; not parsed here),
  * encrypted and MACed with PASSWORD (non-NULL) under PROFILE with
  * WAX_PBE_DEFAULT_ITERATIONS (modern) or 2048 (legacy). FRIENDLY_NAME
  * (may be NULL) is set on the key and the first certificate, with a

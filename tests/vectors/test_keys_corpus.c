@@ -438,6 +438,18 @@ TEST(corpus_key_table_covers_the_folders)
     pclose(p);
     CHECK(got == 1);
     CHECK_EQ_U64(n, sizeof(listed) / sizeof(listed[0]));
+    /* and every PKCS#12 file of the corpora is in p12_files below */
+    snprintf(cmd, sizeof(cmd),
+             "find %s/rfc9216-samples %s/thunderbird-nss-smime "
+             "%s/real-world-smime -name '*.p12' -o -name '*.pfx' -o "
+             "-name '*.pkcs12' | wc -l",
+             wax_test_data_dir(), wax_test_data_dir(), wax_test_data_dir());
+    p = popen(cmd, "r");
+    CHECK(p != NULL);
+    got = fscanf(p, "%lu", &n);
+    pclose(p);
+    CHECK(got == 1);
+    CHECK_EQ_U64(n, 4 + 7 + 2);
 }
 
 /* ------------------------------------------------------------------ */
@@ -756,4 +768,142 @@ TEST(wax_made_pkcs12_opens_in_openssl)
     CHECK_MSG(rcs[1] == 0, "openssl -legacy cannot read wax's legacy PKCS#12 "
                            "(or reads it without -legacy)");
     CHECK_MSG(rc8 == 0, "openssl cannot read wax's encrypted PKCS#8");
+}
+
+/*
+ * Keys encrypted by the openssl command in every form it writes: PKCS#8
+ * PBES2 (AES, other PRF, scrypt, single DES), PKCS#5/PKCS#12 PBES1 (3DES,
+ * RC2-40), traditional PEM with DEK-Info (AES, DES), DER forms. The
+ * single-DES and RC2 rows need the legacy provider in both openssl and
+ * wax.
+ */
+TEST(openssl_made_key_files)
+{
+    if (!have_openssl()) {
+        SKIP("openssl command not found");
+    }
+    static const char legacy[] = " -provider legacy -provider default";
+    static const struct {
+        const char *file;
+        const char *cmd; /* legacy rows get the provider options added */
+        bool encrypted;
+        bool ec;
+    } rows[] = {
+        {"e1.pem",
+         "openssl pkcs8 -topk8 -in k.pem -v2 aes-256-cbc "
+         "-passout pass:wax -out e1.pem",
+         true, false},
+        {"e2.pem",
+         "openssl pkcs8 -topk8 -in k.pem -v2 aes-128-cbc -v2prf "
+         "hmacWithSHA512 -passout pass:wax -out e2.pem",
+         true, false},
+        {"e3.pem",
+         "openssl pkcs8 -topk8 -in k.pem -scrypt -passout pass:wax "
+         "-out e3.pem",
+         true, false},
+        {"e4.pem",
+         "openssl pkcs8 -topk8 -in k.pem -v1 PBE-SHA1-3DES "
+         "-passout pass:wax -out e4.pem",
+         true, false},
+        {"e5.pem",
+         "openssl pkcs8 -topk8 -in k.pem -v1 PBE-SHA1-RC2-40 "
+         "-passout pass:wax -out e5.pem",
+         true, false},
+        {"e6.pem",
+         "openssl pkcs8 -topk8 -in k.pem -v2 des-cbc "
+         "-passout pass:wax -out e6.pem",
+         true, false},
+        {"e7.pem",
+         "openssl rsa -in k.pem -aes256 -traditional "
+         "-passout pass:wax -out e7.pem",
+         true, false},
+        {"e8.pem",
+         "openssl rsa -in k.pem -des -traditional "
+         "-passout pass:wax -out e8.pem",
+         true, false},
+        {"e9.der",
+         "openssl pkcs8 -topk8 -in k.pem -outform DER -v2 "
+         "aes-256-cbc -passout pass:wax -out e9.der",
+         true, false},
+        {"e10.der",
+         "openssl rsa -in k.pem -outform DER -traditional "
+         "-out e10.der",
+         false, false},
+        {"e11.pem", "openssl ec -in kec.pem -out e11.pem", false, true},
+        {"e12.pem",
+         "openssl ec -in kec.pem -aes128 -passout pass:wax "
+         "-out e12.pem",
+         true, true},
+        {"e13.der", "openssl ec -in kec.pem -outform DER -out e13.der", false,
+         true},
+    };
+    char dir[] = "/tmp/wax-keys-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    int rc = run(dir, "openssl genpkey -algorithm RSA -pkeyopt "
+                      "rsa_keygen_bits:2048 -out k.pem && "
+                      "openssl genpkey -algorithm EC -pkeyopt "
+                      "ec_paramgen_curve:P-384 -out kec.pem");
+    size_t len = 0;
+    uint8_t *pem = rc == 0 ? read_in(dir, "k.pem", &len) : NULL;
+    struct wax_privkey *ref = NULL, *ref_ec = NULL;
+    wax_err e =
+        pem != NULL ? wax_privkey_load(&ref, pem, len, NULL) : WAX_ERR_IO;
+    free(pem);
+    pem = rc == 0 ? read_in(dir, "kec.pem", &len) : NULL;
+    if (e == WAX_OK) {
+        e = pem != NULL ? wax_privkey_load(&ref_ec, pem, len, NULL)
+                        : WAX_ERR_IO;
+    }
+    free(pem);
+    size_t done = 0, skipped = 0, fails = 0;
+    char failed[512] = "";
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && e == WAX_OK; i++) {
+        char cmd[512];
+        bool needs_legacy = strstr(rows[i].cmd, "des-cbc") != NULL ||
+                            strstr(rows[i].cmd, "RC2") != NULL ||
+                            strstr(rows[i].cmd, "-des ") != NULL;
+        snprintf(cmd, sizeof(cmd), "%s%s", rows[i].cmd,
+                 needs_legacy ? legacy : "");
+        if (run(dir, cmd) != 0) {
+            skipped++; /* e.g. no legacy provider for the openssl command */
+            continue;
+        }
+        uint8_t *data = read_in(dir, rows[i].file, &len);
+        struct wax_privkey *k = NULL;
+        wax_err got =
+            data != NULL ? wax_privkey_load(&k, data, len, "wax") : WAX_ERR_IO;
+        wax_err wrong = WAX_ERR_CRYPTO_BAD_PASSWORD;
+        if (rows[i].encrypted && data != NULL) {
+            struct wax_privkey *w = NULL;
+            wrong = wax_privkey_load(&w, data, len, "xaw");
+            wax_privkey_free(w);
+        }
+        free(data);
+        struct wax_pubkey *a = NULL, *b = NULL;
+        bool same =
+            got == WAX_OK && wax_privkey_public(k, &a) == WAX_OK &&
+            wax_privkey_public(rows[i].ec ? ref_ec : ref, &b) == WAX_OK &&
+            wax_pubkey_equal(a, b);
+        wax_pubkey_free(a);
+        wax_pubkey_free(b);
+        wax_privkey_free(k);
+        if (!same || wrong != WAX_ERR_CRYPTO_BAD_PASSWORD) {
+            fails++;
+            size_t used = strlen(failed);
+            snprintf(failed + used, sizeof(failed) - used, " %s (%s, %s)",
+                     rows[i].file, wax_err_name(got), wax_err_name(wrong));
+        }
+        done++;
+    }
+    wax_privkey_free(ref);
+    wax_privkey_free(ref_ec);
+    remove_dir(dir);
+    CHECK_MSG(rc == 0, "openssl key generation failed (%d)", rc);
+    CHECK_OK(e);
+    CHECK_MSG(fails == 0, "%zu of %zu files:%s", fails, done, failed);
+    if (skipped > 0) {
+        SKIP("%zu of %zu openssl key forms could not be made (legacy "
+             "provider?); %zu checked",
+             skipped, sizeof(rows) / sizeof(rows[0]), done);
+    }
 }

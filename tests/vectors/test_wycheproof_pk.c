@@ -240,6 +240,10 @@ wp_decrypt_group(enum wp_kind kind, const struct json_value *g,
             } else if (u == WAX_OK && strcmp(result, "valid") == 0 &&
                        want == msg_len && memcmp(key_out, msg, msg_len) != 0) {
                 wp_fail(st, tc_id, "unwrap lost a valid key", u);
+            } else if (u == WAX_OK && strcmp(result, "invalid") == 0 &&
+                       want == msg_len && msg_len >= 4 &&
+                       memcmp(key_out, msg, msg_len) == 0) {
+                wp_fail(st, tc_id, "unwrap returned a refused message", u);
             }
         }
         wax_wipe(out, sizeof(out));
