@@ -174,14 +174,18 @@ push_chunked(wax_sink *s, const uint8_t *data, size_t len, size_t chunk,
  * first error of new, writes or close.
  */
 static __attribute__((unused)) wax_err
-decrypt_into(const struct wax_cms_decrypt_opts *opts,
-             const struct wax_cms_decrypt_key *keys, size_t num_keys,
-             const uint8_t *in, size_t len, size_t chunk,
-             struct rec_sink *plain, struct wax_cms_decrypt_result *result)
+decrypt_into_keep(const struct wax_cms_decrypt_opts *opts,
+                  const struct wax_cms_decrypt_key *keys, size_t num_keys,
+                  const uint8_t *in, size_t len, size_t chunk,
+                  struct rec_sink *plain, struct wax_cms_decrypt_result *result,
+                  struct wax_cms_decryptor **keep)
 {
     struct wax_cms_decryptor *dec = NULL;
     if (result != NULL) {
         memset(result, 0, sizeof *result);
+    }
+    if (keep != NULL) {
+        *keep = NULL;
     }
     WAX_TRY(wax_cms_decryptor_new(&dec, opts, keys, num_keys, &plain->sink));
     wax_err err = push_chunked(wax_cms_decryptor_sink(dec), in, len, chunk,
@@ -192,8 +196,24 @@ decrypt_into(const struct wax_cms_decrypt_opts *opts,
     if (result != NULL) {
         *result = *wax_cms_decryptor_result(dec);
     }
-    wax_cms_decryptor_free(dec);
+    if (keep != NULL) {
+        *keep = dec;
+    } else {
+        wax_cms_decryptor_free(dec);
+    }
     return err;
+}
+
+/* decrypt_into is decrypt_into_keep without keeping the decryptor: the
+ * spans of *RESULT dangle, only its scalars may be used. */
+static __attribute__((unused)) wax_err
+decrypt_into(const struct wax_cms_decrypt_opts *opts,
+             const struct wax_cms_decrypt_key *keys, size_t num_keys,
+             const uint8_t *in, size_t len, size_t chunk,
+             struct rec_sink *plain, struct wax_cms_decrypt_result *result)
+{
+    return decrypt_into_keep(opts, keys, num_keys, in, len, chunk, plain,
+                             result, NULL);
 }
 
 /* ------------------------------------------------------------------ */
