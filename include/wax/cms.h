@@ -501,9 +501,9 @@ WAX_API void wax_cms_verify_free(struct wax_cms_verify *v);
 #define WAX_MAX_CMS_ATTRS 64
 /* Private keys given to one decryptor. */
 #define WAX_MAX_CMS_DECRYPT_KEYS 16
-/* Default threshold of the encryptor: content up to this size is buffered
- * and the output is DER; beyond it the output is indefinite-length BER. */
-#define WAX_CMS_DEFAULT_DER_THRESHOLD ((size_t)1 << 20)
+/* The encryptor's default threshold is WAX_CMS_DEFAULT_DER_THRESHOLD
+ * (above): content up to it is buffered and the output is DER; beyond it
+ * the output is indefinite-length BER. */
 /* Largest DER threshold an encryptor accepts. */
 #define WAX_MAX_CMS_DER_THRESHOLD ((size_t)64 << 20)
 /* Size of the encryptedContent OCTET STRING chunks in BER output. */
