@@ -192,10 +192,12 @@ try_decide(struct wax_smime_op *op, bool final, bool *out_done)
     const uint8_t *p = op->head.data;
     size_t n = op->head.len;
     *out_done = false;
-    if (n < 2 && !final) {
+    if (n < 3 && !final) {
         return WAX_OK;
     }
-    if (n >= 2 && p[0] == 0x30 && (p[1] >= 0x80 || p[1] < 0x20)) {
+    /* a ContentInfo: SEQUENCE, a long or indefinite length, or a short
+     * one followed by the contentType OID */
+    if (n >= 3 && p[0] == 0x30 && (p[1] >= 0x80 || p[2] == 0x06)) {
         op->format = SMIME_IN_DER;
         op->route = SMIME_ROUTE_CMS;
         op->front_next = smime_router_sink(op);
