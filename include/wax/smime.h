@@ -62,8 +62,6 @@
 #define WAX_MAX_SMIME_ADDRESS_FIELD 8192
 /* Identities, recipients given to one operation. */
 #define WAX_MAX_SMIME_IDENTITIES WAX_MAX_CMS_DECRYPT_KEYS
-/* Size of the first bytes buffered to detect the input format. */
-#define WAX_SMIME_SNIFF_BYTES 64
 
 /* ------------------------------------------------------------------ */
 /* Inputs.                                                             */
@@ -121,10 +119,12 @@ struct wax_smime_spool_opts {
  *              HAS_SIGNING_TIME, be valid at SIGNING_TIME
  *              (WAX_ERR_PATH_EXPIRED / _NOT_YET_VALID); the report's
  *              err_index names the signer.
- *  DIGEST      WAX_DIGEST_NONE: SHA-256; SHA-384, SHA-512 accepted;
- *              anything else WAX_ERR_SMIME_BAD_OPTION. (Ed25519 signers
- *              always use SHA-512: RFC 8419.) micalg lists the digests of
- *              all signers.
+ *  DIGEST      SHA-256, SHA-384 or SHA-512; WAX_DIGEST_NONE picks the
+ *              key's default (SHA-256 for RSA and P-256, SHA-384 for
+ *              P-384, SHA-512 for P-521); anything else is
+ *              WAX_ERR_SMIME_BAD_OPTION. Ed25519 signers always use
+ *              SHA-512 (RFC 8419). micalg names the first signer's digest
+ *              (the multipart/signed writer takes one).
  *  OPAQUE      application/pkcs7-mime; smime-type=signed-data instead of
  *              multipart/signed (FORMAT MIME only).
  *  FORMAT      MIME (default), or DER / PEM: the bare CMS object of the
@@ -194,9 +194,13 @@ struct wax_smime_sign_opts {
  * application/x-pkcs7-signature), or application/pkcs7-mime or
  * application/x-pkcs7-mime (smime-type signed-data, or missing, or a .p7m
  * name: the CMS content type decides), or application/octet-stream with a
- * .p7m name; a DER/BER ContentInfo (first byte 0x30); a PEM block
- * ("-----BEGIN CMS-----", "PKCS7", "PKCS #7 SIGNED DATA"). LF-only input
- * is canonicalized for multipart/signed.
+ * .p7m name; a DER/BER ContentInfo (bytes 30 8x, or 30 len 06: a
+ * SEQUENCE with a long or indefinite length, or a short one starting with
+ * the contentType OID); a PEM block ("-----BEGIN CMS-----", "PKCS7",
+ * "PKCS #7 SIGNED DATA", possibly after white space); anything else is
+ * read as a MIME message. LF-only input is canonicalized for
+ * multipart/signed. The content type inside the CMS object decides, not
+ * the smime-type parameter.
  *
  * Verdicts (SECURITY.md), per signer and overall (report.verdict):
  *   INVALID        the structure is wrong (the message or the CMS object:

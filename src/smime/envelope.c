@@ -250,8 +250,9 @@ smime_env_finish(struct wax_smime_op *op)
     }
     bool ok = false;
     if (op->err != WAX_OK) {
-        rep->verdict = inspect ? WAX_SMIME_VERDICT_NONE
-                               : WAX_SMIME_DECRYPT_FAILED;
+        rep->verdict = inspect || smime_err_is_local(op->err)
+                           ? WAX_SMIME_VERDICT_NONE
+                           : WAX_SMIME_DECRYPT_FAILED;
         rep->err = op->err;
     } else if (e == NULL || e->drained || e->dec == NULL) {
         if (!inspect) {

@@ -758,7 +758,10 @@ smime_verify_finish(struct wax_smime_op *op)
     struct wax_smime_report *rep = op->rep;
     bool inspect = v == NULL || v->inspect;
     if (op->err != WAX_OK) {
-        rep->verdict = inspect ? WAX_SMIME_VERDICT_NONE : WAX_SMIME_INVALID;
+        /* a local failure (I/O, memory) says nothing about the message */
+        rep->verdict = inspect || smime_err_is_local(op->err)
+                           ? WAX_SMIME_VERDICT_NONE
+                           : WAX_SMIME_INVALID;
         rep->err = op->err;
     } else if (v == NULL || v->drained || v->cv == NULL) {
         if (!inspect) {
