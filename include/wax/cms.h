@@ -695,12 +695,12 @@ struct wax_cms_decrypt_opts {
 };
 
 /* Weak or legacy algorithms seen (struct wax_cms_decrypt_result.weak). */
-#define WAX_CMS_WEAK_DES (1u << 0)      /* DES-CBC content (allow_weak) */
-#define WAX_CMS_WEAK_RC2 (1u << 1)      /* RC2-CBC content (allow_weak) */
-#define WAX_CMS_WEAK_3DES (1u << 2)     /* Triple-DES content (legacy) */
-#define WAX_CMS_WEAK_RSA_KEY (1u << 3)  /* the used RSA key < 2048 bits */
+#define WAX_CMS_WEAK_DES (1u << 0)       /* DES-CBC content (allow_weak) */
+#define WAX_CMS_WEAK_RC2 (1u << 1)       /* RC2-CBC content (allow_weak) */
+#define WAX_CMS_WEAK_3DES (1u << 2)      /* Triple-DES content (legacy) */
+#define WAX_CMS_WEAK_RSA_KEY (1u << 3)   /* the used RSA key < 2048 bits */
 #define WAX_CMS_WEAK_OAEP_SHA1 (1u << 4) /* OAEP with SHA-1 (hash or MGF1) */
-#define WAX_CMS_WEAK_NO_AUTH (1u << 5)  /* EnvelopedData: not authenticated */
+#define WAX_CMS_WEAK_NO_AUTH (1u << 5)   /* EnvelopedData: not authenticated */
 
 /*
  * One RecipientInfo as read. Spans point into the decryptor and stay valid
@@ -751,16 +751,16 @@ struct wax_cms_decrypt_result {
     enum wax_cipher_alg cipher; /* WAX_CIPHER_NONE when not supported */
     size_t key_len;             /* content-encryption key length */
     unsigned rc2_effective_bits;
-    size_t nonce_len;           /* GCM */
-    size_t tag_len;             /* GCM: aes-ICVlen */
+    size_t nonce_len; /* GCM */
+    size_t tag_len;   /* GCM: aes-ICVlen */
     bool has_auth_attrs;
-    struct wax_span auth_attrs; /* DER SET OF Attribute (the AAD) */
-    bool has_unprotected_attrs; /* unprotectedAttrs / unauthAttrs */
+    struct wax_span auth_attrs;        /* DER SET OF Attribute (the AAD) */
+    bool has_unprotected_attrs;        /* unprotectedAttrs / unauthAttrs */
     struct wax_span unprotected_attrs; /* DER, [1]/[2] tag as received */
-    uint64_t content_len;       /* plaintext bytes written to OUT */
-    uint32_t weak;              /* WAX_CMS_WEAK_* */
-    bool authenticated;         /* the AEAD tag verified */
-    bool complete;              /* finished with WAX_OK */
+    uint64_t content_len;              /* plaintext bytes written to OUT */
+    uint32_t weak;                     /* WAX_CMS_WEAK_* */
+    bool authenticated;                /* the AEAD tag verified */
+    bool complete;                     /* finished with WAX_OK */
 };
 
 struct wax_cms_decryptor;
@@ -783,11 +783,11 @@ struct wax_cms_decryptor;
  * KeyTransRecipientInfo is the first, in recipientInfos order, whose rid
  * (issuerAndSerialNumber, or subjectKeyIdentifier) names one of the
  * certificates, with the first such certificate; only it is tried (an
- * RSA key is needed: WAX_ERR_CMS_RECIPIENT_KEY_UNSUPPORTED otherwise). PKCS#1 v1.5 key transport goes through
- * wax_privkey_unwrap_pkcs1 with the key length of the content algorithm
- * (RFC 3218); OAEP failures too continue with a random key; so a wrong
- * key, bad padding, a wrong key length and corrupt CBC ciphertext all end
- * in the one error WAX_ERR_CMS_DECRYPT_FAILED (for GCM:
+ * RSA key is needed: WAX_ERR_CMS_RECIPIENT_KEY_UNSUPPORTED otherwise). PKCS#1
+ * v1.5 key transport goes through wax_privkey_unwrap_pkcs1 with the key length
+ * of the content algorithm (RFC 3218); OAEP failures too continue with a random
+ * key; so a wrong key, bad padding, a wrong key length and corrupt CBC
+ * ciphertext all end in the one error WAX_ERR_CMS_DECRYPT_FAILED (for GCM:
  * WAX_ERR_CMS_TAG_MISMATCH), at close.
  *
  * AuthEnvelopedData: authAttrs follow the ciphertext but are the AAD, so
