@@ -265,8 +265,8 @@ enum wax_smime_cipher {
  * "aes192-cbc", "aes256-cbc", "aes128-gcm", "aes256-gcm" to the enum;
  * anything else is WAX_ERR_SMIME_BAD_OPTION.
  */
-WAX_API WAX_MUST_CHECK wax_err wax_smime_cipher_parse(
-    enum wax_smime_cipher *out, const char *name);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_cipher_parse(enum wax_smime_cipher *out, const char *name);
 
 /*
  * encrypt (RFC 8551 3.3, RFC 5083).
@@ -417,21 +417,21 @@ struct wax_smime_recipient_report {
     enum wax_cms_ri_kind kind;
     enum wax_cms_kt_alg key_transport; /* KTRI */
     enum wax_digest_alg oaep_digest;   /* KTRI with OAEP */
-    char *issuer;     /* issuerAndSerialNumber: RFC 4514 issuer */
-    char *serial;     /* ... and the serial, lower-case hex */
-    char *ski;        /* subjectKeyIdentifier, lower-case hex */
-    bool matched;     /* decrypt: the recipient info that was used */
+    char *issuer; /* issuerAndSerialNumber: RFC 4514 issuer */
+    char *serial; /* ... and the serial, lower-case hex */
+    char *ski;    /* subjectKeyIdentifier, lower-case hex */
+    bool matched; /* decrypt: the recipient info that was used */
 };
 
 /* One layer, outermost first. */
 struct wax_smime_layer {
     enum wax_smime_layer_type type;
     enum wax_smime_form form;
-    bool legacy_x;    /* application/x-pkcs7-* media type */
-    bool detached;    /* signed: the content was not inside the CMS */
-    enum wax_cipher_alg cipher;   /* enveloped / authEnveloped */
-    enum wax_digest_alg micalg;   /* multipart/signed: the micalg given */
-    size_t first_recipient;       /* index into report.recipients */
+    bool legacy_x;              /* application/x-pkcs7-* media type */
+    bool detached;              /* signed: the content was not inside the CMS */
+    enum wax_cipher_alg cipher; /* enveloped / authEnveloped */
+    enum wax_digest_alg micalg; /* multipart/signed: the micalg given */
+    size_t first_recipient;     /* index into report.recipients */
     size_t num_recipients;
 };
 
@@ -443,20 +443,20 @@ struct wax_smime_layer {
 struct wax_smime_signer_report {
     enum wax_smime_verdict verdict;
     wax_err err;
-    size_t layer;              /* index into report.layers */
-    char *subject;             /* RFC 4514 */
+    size_t layer;  /* index into report.layers */
+    char *subject; /* RFC 4514 */
     char *issuer;
-    char *serial;              /* lower-case hex of the INTEGER contents */
-    char sha256[65];           /* hex of the certificate's SHA-256, or "" */
+    char *serial;    /* lower-case hex of the INTEGER contents */
+    char sha256[65]; /* hex of the certificate's SHA-256, or "" */
     char *emails[WAX_MAX_SMIME_EMAILS];
     size_t num_emails;
-    bool has_from_match;       /* binding was attempted */
+    bool has_from_match; /* binding was attempted */
     bool from_match;
     bool has_signing_time;
     int64_t signing_time;
     enum wax_digest_alg digest;
     enum wax_sig_scheme signature_algorithm;
-    bool weak;                 /* a weak algorithm accepted (allow_weak) */
+    bool weak; /* a weak algorithm accepted (allow_weak) */
     char *chain[WAX_MAX_PATH_DEPTH]; /* subjects, leaf first, to the anchor */
     size_t num_chain;
     bool chain_reached_anchor;
@@ -570,26 +570,21 @@ struct wax_smime_op;
  * time codes named above, WAX_ERR_CRYPTO_KEY_MISMATCH,
  * WAX_ERR_CMS_* of the encoders, WAX_ERR_NOMEM.
  */
-WAX_API WAX_MUST_CHECK wax_err
-wax_smime_sign_new(struct wax_smime_op **out_op,
-                   const struct wax_smime_sign_opts *opts, wax_sink *out,
-                   struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err
-wax_smime_verify_new(struct wax_smime_op **out_op,
-                     const struct wax_smime_verify_opts *opts, wax_sink *out,
-                     struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err
-wax_smime_encrypt_new(struct wax_smime_op **out_op,
-                      const struct wax_smime_encrypt_opts *opts, wax_sink *out,
-                      struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err
-wax_smime_decrypt_new(struct wax_smime_op **out_op,
-                      const struct wax_smime_decrypt_opts *opts, wax_sink *out,
-                      struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err
-wax_smime_inspect_new(struct wax_smime_op **out_op,
-                      const struct wax_smime_inspect_opts *opts,
-                      struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err wax_smime_sign_new(
+    struct wax_smime_op **out_op, const struct wax_smime_sign_opts *opts,
+    wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err wax_smime_verify_new(
+    struct wax_smime_op **out_op, const struct wax_smime_verify_opts *opts,
+    wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err wax_smime_encrypt_new(
+    struct wax_smime_op **out_op, const struct wax_smime_encrypt_opts *opts,
+    wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err wax_smime_decrypt_new(
+    struct wax_smime_op **out_op, const struct wax_smime_decrypt_opts *opts,
+    wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err wax_smime_inspect_new(
+    struct wax_smime_op **out_op, const struct wax_smime_inspect_opts *opts,
+    struct wax_smime_report *rep);
 
 /* wax_smime_op_sink: the input (the message or CMS object). Its close()
  * runs the operation to the end (see the top of this file). */
@@ -610,22 +605,22 @@ WAX_API void wax_smime_op_free(struct wax_smime_op *op);
  * (and, for verify with DETACHED_CONTENT, the CONTENT_LEN bytes at
  * CONTENT) and return the outcome as the sink's close() does.
  */
-WAX_API WAX_MUST_CHECK wax_err wax_smime_sign(
-    const struct wax_smime_sign_opts *opts, const uint8_t *in, size_t len,
-    wax_sink *out, struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err wax_smime_verify(
-    const struct wax_smime_verify_opts *opts, const uint8_t *in, size_t len,
-    const uint8_t *content, size_t content_len, wax_sink *out,
-    struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err wax_smime_encrypt(
-    const struct wax_smime_encrypt_opts *opts, const uint8_t *in, size_t len,
-    wax_sink *out, struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err wax_smime_decrypt(
-    const struct wax_smime_decrypt_opts *opts, const uint8_t *in, size_t len,
-    wax_sink *out, struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err wax_smime_inspect(
-    const struct wax_smime_inspect_opts *opts, const uint8_t *in, size_t len,
-    struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_sign(const struct wax_smime_sign_opts *opts, const uint8_t *in,
+               size_t len, wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_verify(const struct wax_smime_verify_opts *opts, const uint8_t *in,
+                 size_t len, const uint8_t *content, size_t content_len,
+                 wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_encrypt(const struct wax_smime_encrypt_opts *opts, const uint8_t *in,
+                  size_t len, wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_decrypt(const struct wax_smime_decrypt_opts *opts, const uint8_t *in,
+                  size_t len, wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_inspect(const struct wax_smime_inspect_opts *opts, const uint8_t *in,
+                  size_t len, struct wax_smime_report *rep);
 
 /* ------------------------------------------------------------------ */
 /* Address helpers (exposed for the CLI and tests).                    */
@@ -660,8 +655,8 @@ WAX_API bool wax_smime_address_equal(const char *a, const char *b);
  * emailAddress attributes. Addresses over WAX_MAX_SMIME_ADDRESS are
  * skipped; at most MAX_OUT are written (the rest are dropped).
  */
-WAX_API WAX_MUST_CHECK wax_err wax_smime_cert_emails(
-    char (*out)[WAX_MAX_SMIME_ADDRESS + 1], size_t max_out, size_t *out_num,
-    const struct wax_x509_cert *cert);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_cert_emails(char (*out)[WAX_MAX_SMIME_ADDRESS + 1], size_t max_out,
+                      size_t *out_num, const struct wax_x509_cert *cert);
 
 #endif
