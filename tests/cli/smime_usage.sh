@@ -132,6 +132,26 @@ if [ -f "$SAMPLES/alice.p12" ]; then
     expect_exit pass-none-no-terminal 2 "$WAX" sign -i "$p12" "$T/m.eml" </dev/null
     if grep -q 'WAX_ERR_CLI_NO_PASSWORD' "$T/err" && grep -q -- '^wax: hint: .*--pass' "$T/err"
     then pass pass-none-hint; else fail pass-none-hint "$(cat "$T/err")"; fi
+    # on a terminal, wax prompts (without echo); the typed password is
+    # fed after a pause because the prompt flushes earlier input
+    if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+        (sleep 1; printf 'alice\n'; sleep 1) | timeout 20 script -qec \
+            "'$WAX' sign -i '$p12' --at $SAMPLE_AT -o '$T/p6.eml' '$T/m.eml'" /dev/null \
+            >"$T/tty.out" 2>&1
+        rc=$?
+        if [ "$rc" -eq 0 ] && [ -s "$T/p6.eml" ] && grep -q "wax: password for '" "$T/tty.out" &&
+            ! grep -q "': alice" "$T/tty.out"; then pass pass-prompt; else
+            fail pass-prompt "exit $rc: $(head -c 300 "$T/tty.out" | cat -v)"; fi
+        (sleep 1; printf 'x\n'; sleep 1; printf 'y\n'; sleep 1; printf 'z\n'; sleep 1) |
+            timeout 20 script -qec "'$WAX' sign -i '$p12' -o '$T/p7.eml' '$T/m.eml'" /dev/null \
+            >"$T/tty.out" 2>&1
+        rc=$?
+        if [ "$rc" -eq 2 ] && [ ! -e "$T/p7.eml" ] && grep -q 'WAX_ERR_CRYPTO_BAD_PASSWORD' "$T/tty.out"
+        then pass pass-prompt-wrong; else
+            fail pass-prompt-wrong "exit $rc: $(head -c 300 "$T/tty.out" | cat -v)"; fi
+    else
+        skip pass-prompt "script(1) from util-linux is not available"
+    fi
     expect_exit pass-decrypt-p12 2 "$WAX" decrypt -i "$p12" --pass pass:wrong "$T/m.eml"
 else
     skip pass-forms "no $SAMPLES/alice.p12"

@@ -53,9 +53,14 @@ else fail sign-der-form "not DER"; fi
 "$WAX" sign -i "$T/alice.pem" <"$T/m.eml" >"$T/s2.eml" 2>"$T/err"
 if [ $? -eq 0 ] && grep -qi 'multipart/signed' "$T/s2.eml"; then pass sign-stdio; else
     fail sign-stdio "$(head -c 300 "$T/err")"; fi
+expect_exit sign-sha384 0 "$WAX" sign -i "$T/alice.pem" --digest sha384 -o "$T/s384.eml" "$T/m.eml"
+if grep -q 'micalg=sha-384' "$T/s384.eml"; then pass sign-sha384-micalg; else
+    fail sign-sha384-micalg "$(head -c 300 "$T/s384.eml")"; fi
 expect_exit sign-two-signers 0 "$WAX" sign -i "$T/alice.pem" -i "$T/bob.pem" -o "$T/s3.eml" "$T/m.eml"
 
 verify_case valid-mime 0 VALID --trust "$T/ca.crt" "$T/s.eml"
+verify_case valid-sha384 0 VALID --trust "$T/ca.crt" "$T/s384.eml"
+verify_case valid-two-signers 0 VALID --trust "$T/ca.crt" "$T/s3.eml"
 verify_case valid-opaque 0 VALID --trust "$T/ca.crt" "$T/o.eml"
 "$WAX" verify --trust "$T/ca.crt" - <"$T/s.eml" >"$T/v.out" 2>"$T/err"
 if [ $? -eq 0 ] && grep -q xylophone "$T/v.out"; then pass valid-stdin; else
