@@ -130,13 +130,21 @@ typedef wax_err (*load_fn)(void *state, const char *password);
 
 /*
  * with_password runs LOAD with --pass, or with no password and then with
- * prompted ones. Reports the error itself; returns -1 on success.
+ * prompted ones. Reports the error itself; returns -1 on success, or
+ * CLI_QUIET_FAILURE when the first try fails with QUIET_ERR (WAX_OK:
+ * none).
  */
+/* Returned by with_password for QUIET_ERR on the first try (unreported). */
+#define CLI_QUIET_FAILURE (-2)
+
 static int
 with_password(struct cli_ctx *ctx, const char *path, struct password *pw,
-              load_fn load, void *state)
+              load_fn load, void *state, wax_err quiet_err)
 {
     wax_err err = load(state, pw->given ? pw->text : NULL);
+    if (quiet_err != WAX_OK && err == quiet_err) {
+        return CLI_QUIET_FAILURE;
+    }
     if (err == WAX_ERR_CRYPTO_BAD_PASSWORD && pw->given) {
         return cli_fail(ctx, WAX_EXIT_USAGE, err,
                         "check the password given with --pass", "identity '%s'",
@@ -212,13 +220,15 @@ add_key(struct cli_ctx *ctx, const char *path, struct cli_id_file *f,
     return -1;
 }
 
-/* from_pkcs12 takes the keys and certificates of a PFX. */
+/* from_pkcs12 takes the keys and certificates of a PFX; with PROBE, input
+ * that is not a PFX at all returns CLI_QUIET_FAILURE unreported. */
 static int
 from_pkcs12(struct cli_ctx *ctx, const char *path, struct password *pw,
-            const uint8_t *der, size_t len, struct cli_id_file *f)
+            const uint8_t *der, size_t len, struct cli_id_file *f, bool probe)
 {
     struct pkcs12_state s = {der, len, {0}};
-    int status = with_password(ctx, path, pw, load_pkcs12, &s);
+    int status = with_password(ctx, path, pw, load_pkcs12, &s,
+                               probe ? WAX_ERR_CRYPTO_PKCS12_FORMAT : WAX_OK);
     for (size_t i = 0; status < 0 && i < s.contents.num_keys; i++) {
         struct wax_privkey *key = NULL;
         wax_err err = wax_privkey_load(&key, s.contents.keys[i].der,
@@ -292,10 +302,10 @@ load_file(struct cli_ctx *ctx, const char *path, struct password *pw,
             status = cli_fail(ctx, WAX_EXIT_USAGE, err, ID_HINT,
                               "identity '%s'", path);
         } else if (found) {
-            status = from_pkcs12(ctx, path, pw, p12.data, p12.len, f);
+            status = from_pkcs12(ctx, path, pw, p12.data, p12.len, f, false);
         } else {
             struct key_state ks = {data.data, data.len, NULL};
-            status = with_password(ctx, path, pw, load_key, &ks);
+            status = with_password(ctx, path, pw, load_key, &ks, WAX_OK);
             if (status < 0) {
                 status = add_key(ctx, path, f, ks.key);
             }
@@ -312,12 +322,8 @@ load_file(struct cli_ctx *ctx, const char *path, struct password *pw,
         wax_buf_cleanup(&p12);
     } else {
         /* DER: a PFX, else a bare key (which lacks its certificate) */
-        struct pkcs12_state probe = {data.data, data.len, {0}};
-        err = load_pkcs12(&probe, NULL);
-        wax_pkcs12_contents_cleanup(&probe.contents);
-        if (err != WAX_ERR_CRYPTO_PKCS12_FORMAT) {
-            status = from_pkcs12(ctx, path, pw, data.data, data.len, f);
-        } else {
+        status = from_pkcs12(ctx, path, pw, data.data, data.len, f, true);
+        if (status == CLI_QUIET_FAILURE) {
             struct wax_privkey *key = NULL;
             err = wax_privkey_load(&key, data.data, data.len, NULL);
             wax_privkey_free(key);
