@@ -78,6 +78,7 @@ struct smime_verify_state {
     struct wax_cms_verify *cv;
     struct wax_cms_signed_result res;
     enum wax_digest_alg micalg;
+    enum wax_digest_alg digests[1]; /* for the cms verifier's params */
     bool cms_detached;
     bool drained; /* no SignedData: NOT_SIGNED */
     size_t layer;
@@ -138,9 +139,10 @@ make_verifier(struct wax_smime_op *op, bool detached)
     struct wax_cms_verify_params p;
     memset(&p, 0, sizeof p);
     p.detached = detached;
-    enum wax_digest_alg digests[1] = {v->micalg};
+    /* the verifier keeps a pointer to the array: it lives in V */
+    v->digests[0] = v->micalg;
     if (v->micalg != WAX_DIGEST_NONE && v->micalg != WAX_DIGEST_SHA256) {
-        p.digests = digests;
+        p.digests = v->digests;
         p.num_digests = 1;
     }
     p.extra_certs = v->opts.trust.untrusted.der;
