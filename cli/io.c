@@ -98,8 +98,8 @@ static wax_err
 output_open(struct cli_output *o)
 {
     if (o->to_stdout) {
-        WAX_ENSURE(!(o->binary && isatty(STDOUT_FILENO)),
-                   WAX_ERR_CLI_OUTPUT_IS_TERMINAL);
+        o->tty = isatty(STDOUT_FILENO) == 1;
+        WAX_ENSURE(!(o->binary && o->tty), WAX_ERR_CLI_OUTPUT_IS_TERMINAL);
         o->fd = STDOUT_FILENO;
         o->opened = true;
         return WAX_OK;
@@ -115,6 +115,20 @@ output_open(struct cli_output *o)
     return WAX_OK;
 }
 
+/* looks_binary: DATA holds a control byte a text terminal should not get. */
+static bool
+looks_binary(const uint8_t *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = data[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ||
+            c == 0x7F) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static wax_err
 output_write(wax_sink *self, const uint8_t *data, size_t len)
 {
@@ -126,6 +140,10 @@ output_write(wax_sink *self, const uint8_t *data, size_t len)
     if (!o->opened) {
         o->err = output_open(o);
         WAX_TRY(o->err);
+    }
+    if (o->tty && o->sniff && looks_binary(data, len)) {
+        o->err = WAX_ERR_CLI_OUTPUT_IS_TERMINAL;
+        return o->err;
     }
     o->err = write_all(o->fd, data, len);
     return o->err;
