@@ -7,5 +7,9 @@
 #include <wax/util.h>
 #include <wax/der.h>
 #include <wax/x509.h>
+#include <wax/path.h>
+#include <wax/cms.h>
+#include <wax/mime.h>
+#include <wax/smime.h>
 
 #endif

@@ -43,15 +43,15 @@
     R64(M, b) R64(M, (b) + 64) R64(M, (b) + 128) R64(M, (b) + 192)
 #define R4096(M)                                                               \
     R256(M, 0)                                                                 \
-    R256(M, 256) R256(M, 512) R256(M, 768) R256(M, 1024) R256(M, 1280)         \
-        R256(M, 1536) R256(M, 1792) R256(M, 2048) R256(M, 2304) R256(M, 2560)  \
-            R256(M, 2816) R256(M, 3072) R256(M, 3328) R256(M, 3584)            \
-                R256(M, 3840)
+    R256(M, 256)                                                               \
+    R256(M, 512) R256(M, 768) R256(M, 1024) R256(M, 1280) R256(M, 1536)        \
+        R256(M, 1792) R256(M, 2048) R256(M, 2304) R256(M, 2560) R256(M, 2816)  \
+            R256(M, 3072) R256(M, 3328) R256(M, 3584) R256(M, 3840)
 
-#define PAIR_ROW(i) {B64_CHAR((i) >> 6), B64_CHAR((i)&63)},
+#define PAIR_ROW(i) {(uint8_t)B64_CHAR((i) >> 6), (uint8_t)B64_CHAR((i)&63)},
 static const uint8_t b64_pair[4096][2] = {R4096(PAIR_ROW)};
 
-#define VAL_ROW(c) B64_VAL(c),
+#define VAL_ROW(c) (uint8_t) B64_VAL(c),
 static const uint8_t b64_val[256] = {R256(VAL_ROW, 0)};
 
 #define D0_ROW(c) B64_FAST(c, 18),
