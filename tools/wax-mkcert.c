@@ -245,6 +245,14 @@ write_file(const char *path, const uint8_t *data, size_t len, mode_t mode)
                 strerror(errno));
         return false;
     }
+    /* An existing file keeps its mode through O_TRUNC: a key file must
+     * not stay readable by others. */
+    if ((mode & 077) == 0 && fchmod(fd, mode) != 0) {
+        fprintf(stderr, "wax-mkcert: error: cannot chmod %s: %s\n", path,
+                strerror(errno));
+        close(fd);
+        return false;
+    }
     size_t done = 0;
     while (done < len) {
         ssize_t n = write(fd, data + done, len - done);

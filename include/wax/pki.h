@@ -77,12 +77,14 @@
  *   OU organizationalUnitName, title, description, postalCode, name,
  *   GN givenName, initials, generationQualifier, dnQualifier, pseudonym,
  *   organizationIdentifier, DC domainComponent, UID userId,
- *   emailAddress E.
+ *   emailAddress E, unstructuredName, unstructuredAddress (every name
+ *   wax_x509_name_format writes, so its output parses back).
  * Value encodings: PrintableString for C, serialNumber and dnQualifier;
  * IA5String for emailAddress and DC; UTF8String for everything else.
  * Upper bounds (RFC 5280 Appendix A, in characters): C exactly 2;
  * CN, O, OU, title, serialNumber 64; L, ST, street, pseudonym 128;
- * postalCode 40; description 1024; emailAddress 255; UID 256.
+ * postalCode 40; description 1024; emailAddress, unstructuredName 255;
+ * UID 256.
  * The attributes of a multi-valued RDN are sorted as DER SET OF demands.
  *
  * Errors (OUT unchanged on every error):

@@ -11,5 +11,6 @@
 #include <wax/cms.h>
 #include <wax/mime.h>
 #include <wax/smime.h>
+#include <wax/pki.h>
 
 #endif

@@ -65,6 +65,11 @@ static const struct attr_type attr_types[] = {
     {"UID", "userId", WAX_OID_AT_USER_ID, WAX_DER_UTF8_STRING, 1, 256},
     {"emailAddress", "E", WAX_OID_PKCS9_EMAIL_ADDRESS, WAX_DER_IA5_STRING, 1,
      255},
+    /* PKCS#9 (RFC 2985): PKCS9String, of which wax writes UTF8String */
+    {"unstructuredName", NULL, WAX_OID_PKCS9_UNSTRUCTURED_NAME,
+     WAX_DER_UTF8_STRING, 1, 255},
+    {"unstructuredAddress", NULL, WAX_OID_PKCS9_UNSTRUCTURED_ADDRESS,
+     WAX_DER_UTF8_STRING, 1, 0},
 };
 
 /* An unknown dotted OID: any non-empty UTF-8 value. */

@@ -69,6 +69,13 @@ else
     fail wax-reads-back "$(head -c 300 "$T/err")"
 fi
 
+# an existing, world-readable key file is made private when rewritten
+touch "$T/old.key"; chmod 644 "$T/old.key"
+expect_exit rewrite-key 0 "$MKCERT" --subject CN=x --key p256 --out-cert "$T/old.crt" \
+    --out-key "$T/old.key"
+mode=$(stat -c %a "$T/old.key" 2>/dev/null)
+if [ "$mode" = 600 ]; then pass rewritten-key-mode; else fail rewritten-key-mode "mode $mode"; fi
+
 # --subject-key reuses a key: the new certificate carries the same key
 expect_exit reuse-key 0 "$MKCERT" --subject "CN=Pat again" --subject-key "$T/pat.key" \
     --profile sign --issuer "$T/ca.crt" --issuer-key "$T/ca.key" --out-cert "$T/pat2.crt"

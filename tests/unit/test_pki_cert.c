@@ -132,9 +132,11 @@ static const struct dn_row dn_valid[] = {
       {WAX_OID_UNKNOWN, "1.2.3.4", U, "x", 1},
       {WAX_OID_AT_COUNTRY, NULL, P, "DE", 2}},
      3},
-    {"2.999.1=big",
-     {{WAX_OID_UNKNOWN, "2.999.1", U, "big", 0}},
-     1},
+    {"unstructuredName=host.example,1.2.840.113549.1.9.8=Street 1",
+     {{WAX_OID_PKCS9_UNSTRUCTURED_ADDRESS, NULL, U, "Street 1", 0},
+      {WAX_OID_PKCS9_UNSTRUCTURED_NAME, NULL, U, "host.example", 1}},
+     2},
+    {"2.999.1=big", {{WAX_OID_UNKNOWN, "2.999.1", U, "big", 0}}, 1},
     /* every attribute type of the brief, with its encoding */
     {"CN=c,O=o,OU=ou,C=DE,ST=st,L=l,emailAddress=a@b.example,"
      "serialNumber=12 34,DC=example,UID=jdoe,GN=Ada,SN=Lovelace",
@@ -206,7 +208,8 @@ static const struct dn_bad_row dn_invalid[] = {
     {"/CN", 0, WAX_ERR_PKI_BAD_DN},
     {"/CN=a\\", 0, WAX_ERR_PKI_BAD_DN},
     {"XX=Alice", 0, WAX_ERR_PKI_DN_UNKNOWN_ATTR},
-    {"CN=x,unstructuredName=y", 0, WAX_ERR_PKI_DN_UNKNOWN_ATTR},
+    {"CN=x,fooBar=y", 0, WAX_ERR_PKI_DN_UNKNOWN_ATTR},
+    {"CN-1=x", 0, WAX_ERR_PKI_DN_UNKNOWN_ATTR},
     {"/Q=x", 0, WAX_ERR_PKI_DN_UNKNOWN_ATTR},
     {"CN=", 0, WAX_ERR_PKI_DN_BAD_VALUE},
     {"CN=a,O=", 0, WAX_ERR_PKI_DN_BAD_VALUE},
@@ -287,8 +290,8 @@ TEST(dn_parse_valid_rows)
         char why[200];
         wax_buf_init(&b, 1 << 16);
         wax_err err = wax_pki_dn_parse(&b, row->text, strlen(row->text));
-        bool ok = err == WAX_OK &&
-                  name_matches(span_of(&b), row, why, sizeof why);
+        bool ok =
+            err == WAX_OK && name_matches(span_of(&b), row, why, sizeof why);
         wax_buf_cleanup(&b);
         CHECK_MSG(err == WAX_OK, "row %zu \"%s\": %s", i, row->text,
                   wax_err_name(err));
@@ -390,8 +393,7 @@ TEST(dn_parse_format_round_trip)
         wax_err e1 =
             wax_pki_dn_parse(&a, dn_valid[i].text, strlen(dn_valid[i].text));
         wax_err e2 = e1 == WAX_OK ? wax_x509_name_format(span_of(&a), text,
-                                                         sizeof text,
-                                                         &text_len)
+                                                         sizeof text, &text_len)
                                   : e1;
         wax_err e3 = e2 == WAX_OK ? wax_pki_dn_parse(&b, text, text_len) : e2;
         bool same = e3 == WAX_OK && a.len == b.len &&
@@ -602,8 +604,8 @@ TEST(cert_make_issued_leaf_fields)
         CHECK(rc.info.has_ski && lc.info.aki.present &&
               lc.info.aki.has_key_id && !lc.info.aki.has_issuer &&
               !lc.info.aki.has_serial);
-        CHECK_MEM(lc.info.aki.key_id.p, lc.info.aki.key_id.len,
-                  rc.info.ski.p, rc.info.ski.len);
+        CHECK_MEM(lc.info.aki.key_id.p, lc.info.aki.key_id.len, rc.info.ski.p,
+                  rc.info.ski.len);
         /* CRL distribution point: one fullName URI */
         struct wax_x509_dist_point dp;
         wax_x509_crl_dps_iter(&lc.info, &it);
@@ -769,9 +771,9 @@ TEST(cert_make_smtputf8_empty_subject_generalized_time)
     CHECK_OK(make_root(&root, ca_key, "CN=UTF8 Root"));
     CHECK_OK(make_name(&empty, ""));
 
-    static const char *const emails[] = {
-        "j\xC3\xB6rg@example.org", "joerg@xn--bcher-kva.example",
-        "\xE5\xBC\xA0\xE4\xB8\x89@example.cn"};
+    static const char *const emails[] = {"j\xC3\xB6rg@example.org",
+                                         "joerg@xn--bcher-kva.example",
+                                         "\xE5\xBC\xA0\xE4\xB8\x89@example.cn"};
     struct wax_pki_cert_template t;
     wax_pki_cert_template_init(&t);
     CHECK_OK(wax_pki_cert_template_profile(&t, WAX_PKI_PROFILE_ENCRYPT, pub));
@@ -788,9 +790,8 @@ TEST(cert_make_smtputf8_empty_subject_generalized_time)
     CHECK(wax_x509_name_is_empty(c.subject));
     CHECK_EQ_I64(c.not_before, 2524608000);
     /* GeneralizedTime tag (0x18) in the TBS */
-    static const uint8_t gt[] = {0x18, 0x0F, '2', '0', '5', '0', '0', '1',
-                                 '0',  '1',  '0', '0', '0', '0', '0', '0',
-                                 'Z'};
+    static const uint8_t gt[] = {0x18, 0x0F, '2', '0', '5', '0', '0', '1', '0',
+                                 '1',  '0',  '0', '0', '0', '0', '0', 'Z'};
     bool found = false;
     for (size_t i = 0; i + sizeof gt <= cert.len && !found; i++) {
         found = memcmp(cert.data + i, gt, sizeof gt) == 0;
@@ -841,8 +842,8 @@ TEST(cert_template_profiles)
          WAX_KU_DIGITAL_SIGNATURE | WAX_KU_NON_REPUDIATION |
              WAX_KU_KEY_ENCIPHERMENT,
          false},
-        {WAX_KEYGEN_P256, WAX_PKI_PROFILE_ENCRYPT, WAX_OK,
-         WAX_KU_KEY_AGREEMENT, false},
+        {WAX_KEYGEN_P256, WAX_PKI_PROFILE_ENCRYPT, WAX_OK, WAX_KU_KEY_AGREEMENT,
+         false},
         {WAX_KEYGEN_P384, WAX_PKI_PROFILE_DUAL, WAX_OK,
          WAX_KU_DIGITAL_SIGNATURE | WAX_KU_NON_REPUDIATION |
              WAX_KU_KEY_AGREEMENT,
@@ -863,8 +864,8 @@ TEST(cert_template_profiles)
          0, false},
         {WAX_KEYGEN_X25519, WAX_PKI_PROFILE_DUAL,
          WAX_ERR_PKI_KEY_USAGE_MISMATCH, 0, false},
-        {WAX_KEYGEN_P256, (enum wax_pki_profile)99, WAX_ERR_INVALID_ARGUMENT,
-         0, false},
+        {WAX_KEYGEN_P256, (enum wax_pki_profile)99, WAX_ERR_INVALID_ARGUMENT, 0,
+         false},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         struct wax_privkey *key = cached_key(rows[i].kind, 2);
@@ -973,10 +974,15 @@ static const struct {
      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.org",
      WAX_ERR_PKI_BAD_EMAIL}, /* domain of 255 */
-    {M_EMAIL, "a@b\xC3\xBC" "cher.example", WAX_ERR_PKI_EMAIL_NEEDS_IDNA},
+    {M_EMAIL,
+     "a@b\xC3\xBC"
+     "cher.example",
+     WAX_ERR_PKI_EMAIL_NEEDS_IDNA},
     {M_EMAIL, "j\xC3\xB6rg@xn--bcher-kva.example",
      WAX_ERR_PKI_EMAIL_NEEDS_IDNA},
-    {M_EMAIL, "j\xC3\xB6rg@b\xC3\xBC" "cher.example",
+    {M_EMAIL,
+     "j\xC3\xB6rg@b\xC3\xBC"
+     "cher.example",
      WAX_ERR_PKI_EMAIL_NEEDS_IDNA},
     /* edges that pass */
     {M_EMAIL,
@@ -992,7 +998,10 @@ static const struct {
     {M_URI, "1http://x", WAX_ERR_PKI_BAD_URI},
     {M_URI, ":x", WAX_ERR_PKI_BAD_URI},
     {M_URI, "http://a b/c.crl", WAX_ERR_PKI_BAD_URI},
-    {M_URI, "http://b\xC3\xBC" "cher.example/c.crl", WAX_ERR_PKI_BAD_URI},
+    {M_URI,
+     "http://b\xC3\xBC"
+     "cher.example/c.crl",
+     WAX_ERR_PKI_BAD_URI},
     {M_NONE, NULL, WAX_OK},
 };
 
@@ -1145,8 +1154,8 @@ TEST(cert_make_issuer_errors)
 
     struct wax_pki_cert_template t;
     wax_pki_cert_template_init(&t);
-    CHECK_OK(wax_pki_cert_template_profile(&t, WAX_PKI_PROFILE_SIGN,
-                                           other_pub));
+    CHECK_OK(
+        wax_pki_cert_template_profile(&t, WAX_PKI_PROFILE_SIGN, other_pub));
     t.subject = name.data;
     t.subject_len = name.len;
     t.not_before = 1700000000;
@@ -1219,8 +1228,10 @@ TEST(cert_make_issuer_errors)
 TEST(pem_write_exact_and_round_trip)
 {
     static const uint8_t three[] = {0x00, 0x01, 0x02};
-    static const char want[] = "-----BEGIN TEST-----\nAAEC\n-----END TEST-----\n";
-    static const char want_empty[] = "-----BEGIN X 509-----\n-----END X 509-----\n";
+    static const char want[] =
+        "-----BEGIN TEST-----\nAAEC\n-----END TEST-----\n";
+    static const char want_empty[] =
+        "-----BEGIN X 509-----\n-----END X 509-----\n";
     struct wax_buf b;
     wax_buf_init(&b, 1 << 16);
     CHECK_OK(wax_pki_pem_write(&b, "TEST", three, sizeof three));
@@ -1268,7 +1279,13 @@ TEST(pem_write_exact_and_round_trip)
 
     /* bad labels leave OUT alone */
     static const char *const bad_labels[] = {
-        "-X", "X-", "A--B", "A  B", "A\nB", " A", "A\x7F",
+        "-X",
+        "X-",
+        "A--B",
+        "A  B",
+        "A\nB",
+        " A",
+        "A\x7F",
         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
     wax_buf_reset(&b);
     for (size_t i = 0; i < sizeof bad_labels / sizeof bad_labels[0]; i++) {
