@@ -5,5 +5,10 @@
 #include "ui.h"
 
 int cmd_cert(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_encrypt(int argc, char **argv);
+int cmd_decrypt(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 #endif

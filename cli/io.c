@@ -98,14 +98,14 @@ static wax_err
 output_open(struct cli_output *o)
 {
     if (o->to_stdout) {
-        WAX_ENSURE(!(o->binary && isatty(STDOUT_FILENO)),
-                   WAX_ERR_CLI_OUTPUT_IS_TERMINAL);
+        o->tty = isatty(STDOUT_FILENO) == 1;
+        WAX_ENSURE(!(o->binary && o->tty), WAX_ERR_CLI_OUTPUT_IS_TERMINAL);
         o->fd = STDOUT_FILENO;
         o->opened = true;
         return WAX_OK;
     }
-    int n = snprintf(o->tmp_path, sizeof o->tmp_path, "%s.wax-tmp-XXXXXX",
-                     o->path);
+    int n =
+        snprintf(o->tmp_path, sizeof o->tmp_path, "%s.wax-tmp-XXXXXX", o->path);
     WAX_ENSURE(n > 0 && (size_t)n < sizeof o->tmp_path, WAX_ERR_CLI_FILE);
     mode_t old = umask(077);
     o->fd = mkstemp(o->tmp_path);
@@ -113,6 +113,20 @@ output_open(struct cli_output *o)
     WAX_ENSURE(o->fd >= 0, WAX_ERR_CLI_FILE);
     o->opened = true;
     return WAX_OK;
+}
+
+/* looks_binary: DATA holds a control byte a text terminal should not get. */
+static bool
+looks_binary(const uint8_t *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = data[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ||
+            c == 0x7F) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static wax_err
@@ -126,6 +140,10 @@ output_write(wax_sink *self, const uint8_t *data, size_t len)
     if (!o->opened) {
         o->err = output_open(o);
         WAX_TRY(o->err);
+    }
+    if (o->tty && o->sniff && looks_binary(data, len)) {
+        o->err = WAX_ERR_CLI_OUTPUT_IS_TERMINAL;
+        return o->err;
     }
     o->err = write_all(o->fd, data, len);
     return o->err;
@@ -203,7 +221,8 @@ cli_output_abort(struct cli_output *o)
 static wax_err
 copy_password(char *out, size_t out_cap, const char *text, size_t len)
 {
-    WAX_ENSURE(len < out_cap && len <= CLI_MAX_PASSWORD, WAX_ERR_LIMIT_EXCEEDED);
+    WAX_ENSURE(len < out_cap && len <= CLI_MAX_PASSWORD,
+               WAX_ERR_LIMIT_EXCEEDED);
     memcpy(out, text, len);
     out[len] = '\0';
     return WAX_OK;

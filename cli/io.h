@@ -31,12 +31,17 @@ wax_err cli_stream_file(const char *path, wax_sink *sink);
  * when PATH is NULL or "-". Nothing is created before the first write; a
  * file is written under a temporary name and renamed by cli_output_commit,
  * or removed by cli_output_abort. BINARY output is refused when it would go
- * to a terminal (WAX_ERR_CLI_OUTPUT_IS_TERMINAL).
+ * to a terminal (WAX_ERR_CLI_OUTPUT_IS_TERMINAL); with SNIFF set after
+ * init, output to a terminal is refused as soon as a write holds a control
+ * byte other than tab, line feed, carriage return and form feed (binary
+ * content, or escape sequences that would drive the terminal).
  */
 struct cli_output {
     wax_sink sink; /* must stay first */
     const char *path;
     bool binary;
+    bool sniff; /* refuse a terminal when the bytes written are binary */
+    bool tty;   /* standard output is a terminal (known once opened) */
     bool opened;
     bool to_stdout;
     int fd;

@@ -13,6 +13,12 @@ static const struct {
     cli_command_fn fn;
     const char *summary;
 } commands[] = {
+    {"sign", cmd_sign, "sign a message (-i ID)"},
+    {"verify", cmd_verify,
+     "verify a signed message; the content only if VALID"},
+    {"encrypt", cmd_encrypt, "encrypt a message to recipients (-r R)"},
+    {"decrypt", cmd_decrypt, "decrypt a message (-i ID)"},
+    {"inspect", cmd_inspect, "show the structure of a message or CMS object"},
     {"cert", cmd_cert, "certificates: show (and, later, verify and the store)"},
 };
 

@@ -1,0 +1,184 @@
+/* Certificate files: -r recipients, --trust anchors, --certs, --crl. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+void
+cli_certlist_free(struct cli_certlist *l)
+{
+    for (size_t i = 0; i < l->num; i++) {
+        free(l->der[i]);
+    }
+    free(l->der);
+    free(l->lens);
+    memset(l, 0, sizeof *l);
+}
+
+struct wax_smime_certs
+cli_certlist_view(const struct cli_certlist *l)
+{
+    struct wax_smime_certs v = {(const uint8_t *const *)l->der, l->lens,
+                                l->num};
+    return v;
+}
+
+wax_err
+cli_certlist_add_der(struct cli_certlist *l, const uint8_t *der, size_t len)
+{
+    struct wax_x509_cert cert;
+    WAX_TRY(wax_x509_cert_parse(&cert, der, len));
+    WAX_ENSURE(l->num < WAX_MAX_PATH_CERTS, WAX_ERR_LIMIT_EXCEEDED);
+    if (l->num == l->cap) {
+        size_t cap = l->cap == 0 ? 8 : l->cap * 2;
+        uint8_t **d = realloc(l->der, cap * sizeof *d);
+        WAX_ENSURE(d != NULL, WAX_ERR_NOMEM);
+        l->der = d;
+        size_t *n = realloc(l->lens, cap * sizeof *n);
+        WAX_ENSURE(n != NULL, WAX_ERR_NOMEM);
+        l->lens = n;
+        l->cap = cap;
+    }
+    uint8_t *copy = malloc(len);
+    WAX_ENSURE(copy != NULL, WAX_ERR_NOMEM);
+    memcpy(copy, der, len);
+    l->der[l->num] = copy;
+    l->lens[l->num] = len;
+    l->num++;
+    return WAX_OK;
+}
+
+wax_err
+cli_certlist_add_pem(struct cli_certlist *l, const uint8_t *text, size_t len,
+                     bool first_only, size_t *added)
+{
+    struct wax_pem_reader r;
+    wax_pem_reader_init(&r, text, len);
+    for (;;) {
+        struct wax_pem_block b;
+        bool present;
+        WAX_TRY(wax_pem_next(&r, &b, &present));
+        if (!present || (first_only && *added > 0)) {
+            return WAX_OK;
+        }
+        if (!wax_pem_label_is(&b, "CERTIFICATE") &&
+            !wax_pem_label_is(&b, "X509 CERTIFICATE")) {
+            continue;
+        }
+        size_t cap = wax_pem_decoded_max(&b);
+        uint8_t *der = malloc(cap == 0 ? 1 : cap);
+        WAX_ENSURE(der != NULL, WAX_ERR_NOMEM);
+        size_t der_len;
+        wax_err err = wax_pem_decode(&b, der, cap, &der_len);
+        if (err == WAX_OK) {
+            err = cli_certlist_add_der(l, der, der_len);
+        }
+        free(der);
+        WAX_TRY(err);
+        (*added)++;
+    }
+}
+
+int
+cli_certlist_add_file(struct cli_ctx *ctx, struct cli_certlist *l,
+                      const char *path, const char *what, bool first_only)
+{
+    struct wax_buf buf;
+    wax_buf_init(&buf, CLI_MAX_SMALL_FILE);
+    wax_err err = cli_read_file(path, &buf);
+    if (err != WAX_OK) {
+        wax_buf_cleanup(&buf);
+        return cli_fail(ctx, WAX_EXIT_USAGE, err, NULL, "%s '%s'", what, path);
+    }
+    size_t added = 0;
+    if (wax_pem_looks_like(buf.data, buf.len)) {
+        err = cli_certlist_add_pem(l, buf.data, buf.len, first_only, &added);
+    } else {
+        err = cli_certlist_add_der(l, buf.data, buf.len);
+        added = err == WAX_OK ? 1 : 0;
+    }
+    wax_buf_cleanup(&buf);
+    if (err != WAX_OK) {
+        return cli_fail(ctx, WAX_EXIT_USAGE, err,
+                        "give a PEM file of certificates or one DER "
+                        "certificate",
+                        "%s '%s'", what, path);
+    }
+    if (added == 0) {
+        return cli_fail(ctx, WAX_EXIT_USAGE, WAX_ERR_CLI_NO_CERTIFICATE,
+                        "give a PEM file of certificates or one DER "
+                        "certificate",
+                        "%s '%s'", what, path);
+    }
+    return -1;
+}
+
+int
+cli_trust_load(struct cli_ctx *ctx, const struct cli_args *a,
+               struct cli_trust *t)
+{
+    memset(t, 0, sizeof *t);
+    for (size_t i = 0; i < a->num_trust; i++) {
+        int status = cli_certlist_add_file(ctx, &t->anchors, a->trust[i],
+                                           "trust anchors", false);
+        if (status >= 0) {
+            return status;
+        }
+    }
+    for (size_t i = 0; i < a->num_certs; i++) {
+        int status = cli_certlist_add_file(ctx, &t->untrusted, a->certs[i],
+                                           "certificates", false);
+        if (status >= 0) {
+            return status;
+        }
+    }
+    t->view.anchors = cli_certlist_view(&t->anchors);
+    t->view.untrusted = cli_certlist_view(&t->untrusted);
+    t->view.time = a->has_at ? a->at : (int64_t)time(NULL);
+    t->view.allow_weak = a->allow_weak;
+    return -1;
+}
+
+void
+cli_trust_free(struct cli_trust *t)
+{
+    cli_certlist_free(&t->anchors);
+    cli_certlist_free(&t->untrusted);
+}
+
+int
+cli_recipients_load(struct cli_ctx *ctx, const struct cli_args *a,
+                    struct cli_certlist *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < a->num_rcpts; i++) {
+        const char *r = a->rcpts[i];
+        if (cli_is_store_ref(r)) {
+            return cli_store_ref_error(
+                ctx, r,
+                "-r takes the recipient's certificate file (PEM or DER)");
+        }
+        int status = cli_certlist_add_file(ctx, out, r, "recipient", true);
+        if (status >= 0) {
+            return status;
+        }
+    }
+    return -1;
+}
+
+int
+cli_crls_check(struct cli_ctx *ctx, const struct cli_args *a)
+{
+    for (size_t i = 0; i < a->num_crls; i++) {
+        struct wax_buf buf;
+        wax_buf_init(&buf, CLI_MAX_SMALL_FILE);
+        wax_err err = cli_read_file(a->crls[i], &buf);
+        wax_buf_cleanup(&buf);
+        if (err != WAX_OK) {
+            return cli_fail(ctx, WAX_EXIT_USAGE, err, NULL, "CRL file '%s'",
+                            a->crls[i]);
+        }
+    }
+    return -1;
+}

@@ -1,0 +1,484 @@
+/*
+ * -i identities: PKCS#12 files and PEM files with a private key and
+ * certificates, their passwords (--pass, or a prompt without echo), and
+ * the matching of keys to certificates.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define PASS_HINT                                                              \
+    "give the password with --pass env:VAR, --pass file:PATH or --pass "       \
+    "pass:TEXT"
+#define ID_HINT                                                                \
+    "-i takes a PKCS#12 file, or a PEM file with the private key and its "     \
+    "certificate"
+/* Password prompts before giving up on one file. */
+#define CLI_MAX_PROMPTS 3
+
+/* ------------------------------------------------------------------ */
+/* Store references (a later issue) and passwords.                     */
+
+/* is_store_ref: S names no file and looks like an address or a
+ * certificate fingerprint (hex, colons allowed). */
+static bool
+is_store_ref(const char *s)
+{
+    if (access(s, F_OK) == 0) {
+        return false;
+    }
+    if (strchr(s, '@') != NULL) {
+        return true;
+    }
+    size_t hex = 0;
+    for (const char *p = s; *p != '\0'; p++) {
+        if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+            (*p >= 'A' && *p <= 'F')) {
+            hex++;
+        } else if (*p != ':') {
+            return false;
+        }
+    }
+    return hex == 40 || hex == 64;
+}
+
+int
+cli_store_ref_error(struct cli_ctx *ctx, const char *ref, const char *hint)
+{
+    return cli_fail(ctx, WAX_EXIT_USAGE, WAX_ERR_CLI_STORE_UNAVAILABLE, hint,
+                    "'%s' is not a file", ref);
+}
+
+bool
+cli_is_store_ref(const char *s)
+{
+    return is_store_ref(s);
+}
+
+struct password {
+    char text[CLI_MAX_PASSWORD + 1];
+    bool given; /* from --pass */
+};
+
+static void
+password_wipe(struct password *pw)
+{
+    wax_wipe(pw->text, sizeof pw->text);
+}
+
+/* prompt reads a password from the terminal without echo; only when
+ * standard input is a terminal (otherwise scripts would hang). */
+static wax_err
+prompt(const char *path, char *out, size_t out_cap)
+{
+    WAX_ENSURE(isatty(STDIN_FILENO), WAX_ERR_CLI_NO_PASSWORD);
+    int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+    WAX_ENSURE(fd >= 0, WAX_ERR_CLI_NO_PASSWORD);
+    FILE *tty = fdopen(fd, "r+");
+    if (tty == NULL) {
+        close(fd);
+        return WAX_ERR_CLI_NO_PASSWORD;
+    }
+    setvbuf(tty, NULL, _IONBF, 0);
+    fputs("wax: password for '", tty);
+    ui_put_escaped(tty, (const uint8_t *)path, strlen(path));
+    fputs("': ", tty);
+    struct termios old, noecho;
+    bool restore = tcgetattr(fd, &old) == 0;
+    if (restore) {
+        noecho = old;
+        noecho.c_lflag &= ~(tcflag_t)ECHO;
+        noecho.c_lflag |= ECHONL;
+        tcsetattr(fd, TCSAFLUSH, &noecho);
+    }
+    size_t len = 0;
+    wax_err err = WAX_OK;
+    for (;;) {
+        int c = fgetc(tty);
+        if (c == EOF && len == 0) {
+            err = WAX_ERR_CLI_NO_PASSWORD;
+            break;
+        }
+        if (c == EOF || c == '\n' || c == '\r') {
+            break;
+        }
+        if (len + 1 >= out_cap) {
+            err = WAX_ERR_LIMIT_EXCEEDED;
+            continue; /* swallow the rest of the line */
+        }
+        out[len++] = (char)c;
+    }
+    out[len < out_cap ? len : out_cap - 1] = '\0';
+    if (restore) {
+        tcsetattr(fd, TCSAFLUSH, &old);
+    }
+    fclose(tty);
+    if (err != WAX_OK) {
+        wax_wipe(out, out_cap);
+    }
+    return err;
+}
+
+/* A loader tried with one password: WAX_ERR_CRYPTO_BAD_PASSWORD asks for
+ * another. */
+typedef wax_err (*load_fn)(void *state, const char *password);
+
+/*
+ * with_password runs LOAD with --pass, or with no password and then with
+ * prompted ones. Reports the error itself; returns -1 on success.
+ */
+static int
+with_password(struct cli_ctx *ctx, const char *path, struct password *pw,
+              load_fn load, void *state)
+{
+    wax_err err = load(state, pw->given ? pw->text : NULL);
+    if (err == WAX_ERR_CRYPTO_BAD_PASSWORD && pw->given) {
+        return cli_fail(ctx, WAX_EXIT_USAGE, err,
+                        "check the password given with --pass", "identity '%s'",
+                        path);
+    }
+    for (int i = 0; err == WAX_ERR_CRYPTO_BAD_PASSWORD && i < CLI_MAX_PROMPTS;
+         i++) {
+        char typed[CLI_MAX_PASSWORD + 1];
+        wax_err perr = prompt(path, typed, sizeof typed);
+        if (perr != WAX_OK) {
+            wax_wipe(typed, sizeof typed);
+            if (i == 0 && perr == WAX_ERR_CLI_NO_PASSWORD) {
+                return cli_fail(ctx, WAX_EXIT_USAGE, perr, PASS_HINT,
+                                "identity '%s' is protected by a password",
+                                path);
+            }
+            return cli_fail(ctx, WAX_EXIT_USAGE, perr, PASS_HINT,
+                            "identity '%s'", path);
+        }
+        err = load(state, typed);
+        wax_wipe(typed, sizeof typed);
+    }
+    if (err != WAX_OK) {
+        return cli_fail(ctx, WAX_EXIT_USAGE, err, ID_HINT, "identity '%s'",
+                        path);
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading one file.                                                   */
+
+struct pkcs12_state {
+    const uint8_t *der;
+    size_t len;
+    struct wax_pkcs12_contents contents;
+};
+
+static wax_err
+load_pkcs12(void *state, const char *password)
+{
+    struct pkcs12_state *s = state;
+    wax_pkcs12_contents_cleanup(&s->contents);
+    return wax_pkcs12_load(&s->contents, s->der, s->len, password);
+}
+
+struct key_state {
+    const uint8_t *data;
+    size_t len;
+    struct wax_privkey *key;
+};
+
+static wax_err
+load_key(void *state, const char *password)
+{
+    struct key_state *s = state;
+    wax_privkey_free(s->key);
+    s->key = NULL;
+    return wax_privkey_load(&s->key, s->data, s->len, password);
+}
+
+static int
+add_key(struct cli_ctx *ctx, const char *path, struct cli_id_file *f,
+        struct wax_privkey *key)
+{
+    if (f->num_keys >= CLI_MAX_KEYS_PER_FILE) {
+        wax_privkey_free(key);
+        return cli_fail(ctx, WAX_EXIT_USAGE, WAX_ERR_LIMIT_EXCEEDED, NULL,
+                        "identity '%s' holds more than %d keys", path,
+                        CLI_MAX_KEYS_PER_FILE);
+    }
+    f->keys[f->num_keys++] = key;
+    return -1;
+}
+
+/* from_pkcs12 takes the keys and certificates of a PFX. */
+static int
+from_pkcs12(struct cli_ctx *ctx, const char *path, struct password *pw,
+            const uint8_t *der, size_t len, struct cli_id_file *f)
+{
+    struct pkcs12_state s = {der, len, {0}};
+    int status = with_password(ctx, path, pw, load_pkcs12, &s);
+    for (size_t i = 0; status < 0 && i < s.contents.num_keys; i++) {
+        struct wax_privkey *key = NULL;
+        wax_err err = wax_privkey_load(&key, s.contents.keys[i].der,
+                                       s.contents.keys[i].der_len, NULL);
+        if (err != WAX_OK) {
+            status = cli_fail(ctx, WAX_EXIT_USAGE, err, NULL,
+                              "identity '%s': key %zu", path, i + 1);
+            break;
+        }
+        status = add_key(ctx, path, f, key);
+    }
+    for (size_t i = 0; status < 0 && i < s.contents.num_certs; i++) {
+        const struct wax_pkcs12_item *it = &s.contents.certs[i];
+        wax_err err = cli_certlist_add_der(&f->certs, it->der, it->der_len);
+        if (err != WAX_OK) {
+            status = cli_fail(ctx, WAX_EXIT_USAGE, err, NULL,
+                              "identity '%s': certificate %zu", path, i + 1);
+        }
+    }
+    wax_pkcs12_contents_cleanup(&s.contents);
+    return status;
+}
+
+/* pem_pkcs12 decodes a "PKCS12" PEM block into BUF, if the text has one. */
+static wax_err
+pem_pkcs12(const uint8_t *text, size_t len, struct wax_buf *buf, bool *found)
+{
+    struct wax_pem_reader r;
+    wax_pem_reader_init(&r, text, len);
+    *found = false;
+    for (;;) {
+        struct wax_pem_block b;
+        bool present;
+        WAX_TRY(wax_pem_next(&r, &b, &present));
+        if (!present) {
+            return WAX_OK;
+        }
+        if (wax_pem_label_is(&b, "PKCS12")) {
+            uint8_t *dst;
+            size_t n;
+            WAX_TRY(wax_buf_reserve(buf, wax_pem_decoded_max(&b) + 1, &dst));
+            WAX_TRY(wax_pem_decode(&b, dst, buf->cap - buf->len, &n));
+            wax_buf_advance(buf, n);
+            *found = true;
+            return WAX_OK;
+        }
+    }
+}
+
+static int
+load_file(struct cli_ctx *ctx, const char *path, struct password *pw,
+          struct cli_id_file *f)
+{
+    if (is_store_ref(path)) {
+        return cli_store_ref_error(ctx, path, ID_HINT);
+    }
+    struct wax_buf data;
+    wax_buf_init_secret(&data, WAX_MAX_KEY_FILE_BYTES);
+    wax_err err = cli_read_file(path, &data);
+    if (err != WAX_OK) {
+        wax_buf_cleanup(&data);
+        return cli_fail(ctx, WAX_EXIT_USAGE, err, NULL, "identity '%s'", path);
+    }
+    int status = -1;
+    if (wax_pem_looks_like(data.data, data.len)) {
+        struct wax_buf p12;
+        bool found;
+        wax_buf_init_secret(&p12, WAX_MAX_KEY_FILE_BYTES);
+        err = pem_pkcs12(data.data, data.len, &p12, &found);
+        if (err != WAX_OK) {
+            status = cli_fail(ctx, WAX_EXIT_USAGE, err, ID_HINT,
+                              "identity '%s'", path);
+        } else if (found) {
+            status = from_pkcs12(ctx, path, pw, p12.data, p12.len, f);
+        } else {
+            struct key_state ks = {data.data, data.len, NULL};
+            status = with_password(ctx, path, pw, load_key, &ks);
+            if (status < 0) {
+                status = add_key(ctx, path, f, ks.key);
+            }
+            if (status < 0) {
+                size_t added = 0;
+                err = cli_certlist_add_pem(&f->certs, data.data, data.len,
+                                           false, &added);
+                if (err != WAX_OK) {
+                    status = cli_fail(ctx, WAX_EXIT_USAGE, err, ID_HINT,
+                                      "identity '%s'", path);
+                }
+            }
+        }
+        wax_buf_cleanup(&p12);
+    } else {
+        /* DER: a PFX, else a bare key (which lacks its certificate) */
+        struct pkcs12_state probe = {data.data, data.len, {0}};
+        err = load_pkcs12(&probe, NULL);
+        wax_pkcs12_contents_cleanup(&probe.contents);
+        if (err != WAX_ERR_CRYPTO_PKCS12_FORMAT) {
+            status = from_pkcs12(ctx, path, pw, data.data, data.len, f);
+        } else {
+            struct wax_privkey *key = NULL;
+            err = wax_privkey_load(&key, data.data, data.len, NULL);
+            wax_privkey_free(key);
+            status = cli_fail(
+                ctx, WAX_EXIT_USAGE,
+                err == WAX_OK ? WAX_ERR_CLI_NO_CERTIFICATE : err,
+                "put the key and its certificate into one PEM file, or use "
+                "a PKCS#12 file",
+                "identity '%s'", path);
+        }
+    }
+    wax_buf_cleanup(&data);
+    return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Keys to certificates.                                               */
+
+static bool
+cert_allows(const uint8_t *der, size_t len, uint32_t bits)
+{
+    struct wax_x509_cert cert;
+    if (wax_x509_cert_parse(&cert, der, len) != WAX_OK) {
+        return false;
+    }
+    return !cert.info.has_key_usage || (cert.info.key_usage & bits) != 0;
+}
+
+static int
+build(struct cli_ctx *ctx, const char *path, struct cli_id_file *f,
+      enum cli_id_use use, struct cli_identities *out)
+{
+    if (f->num_keys == 0) {
+        return cli_fail(ctx, WAX_EXIT_USAGE, WAX_ERR_CLI_NO_KEY, ID_HINT,
+                        "identity '%s'", path);
+    }
+    if (f->certs.num == 0) {
+        return cli_fail(ctx, WAX_EXIT_USAGE, WAX_ERR_CLI_NO_CERTIFICATE,
+                        ID_HINT, "identity '%s'", path);
+    }
+    size_t match[CLI_MAX_KEYS_PER_FILE];
+    bool used[WAX_MAX_PATH_CERTS] = {false};
+    size_t num_matched = 0;
+    for (size_t k = 0; k < f->num_keys; k++) {
+        match[k] = SIZE_MAX;
+        for (size_t c = 0; c < f->certs.num; c++) {
+            struct wax_x509_cert cert;
+            if (wax_x509_cert_parse(&cert, f->certs.der[c], f->certs.lens[c]) !=
+                WAX_OK) {
+                continue;
+            }
+            if (wax_privkey_match_spki(f->keys[k], cert.spki.der.p,
+                                       cert.spki.der.len) == WAX_OK) {
+                match[k] = c;
+                used[c] = true;
+                num_matched++;
+                break;
+            }
+        }
+    }
+    if (num_matched == 0) {
+        return cli_fail(ctx, WAX_EXIT_USAGE, WAX_ERR_CLI_NO_MATCHING_CERT,
+                        ID_HINT, "identity '%s'", path);
+    }
+    for (size_t c = 0; c < f->certs.num; c++) {
+        if (!used[c]) {
+            f->chain_der[f->num_chain] = f->certs.der[c];
+            f->chain_lens[f->num_chain++] = f->certs.lens[c];
+        }
+    }
+    const uint32_t sign_bits =
+        WAX_KU_DIGITAL_SIGNATURE | WAX_KU_NON_REPUDIATION;
+    const uint32_t enc_bits = WAX_KU_KEY_ENCIPHERMENT | WAX_KU_KEY_AGREEMENT;
+    for (size_t k = 0; k < f->num_keys; k++) {
+        if (match[k] == SIZE_MAX) {
+            continue;
+        }
+        const uint8_t *der = f->certs.der[match[k]];
+        size_t len = f->certs.lens[match[k]];
+        if (use == CLI_ID_SIGN && !cert_allows(der, len, sign_bits)) {
+            continue;
+        }
+        if (out->num_ids >= WAX_MAX_SMIME_IDENTITIES) {
+            return cli_fail(ctx, WAX_EXIT_USAGE, WAX_ERR_LIMIT_EXCEEDED, NULL,
+                            "more than %d identities",
+                            (int)WAX_MAX_SMIME_IDENTITIES);
+        }
+        struct wax_smime_identity *id = &out->ids[out->num_ids++];
+        memset(id, 0, sizeof *id);
+        id->key = f->keys[k];
+        id->cert = der;
+        id->cert_len = len;
+        id->chain.der = f->chain_der;
+        id->chain.lens = f->chain_lens;
+        id->chain.num = f->num_chain;
+        if (use == CLI_ID_DECRYPT) {
+            continue;
+        }
+        /* a separate encryption certificate of the same file is named in
+         * SMIMEEncryptionKeyPreference */
+        if (!cert_allows(der, len, enc_bits)) {
+            for (size_t e = 0; e < f->num_keys; e++) {
+                if (e != k && match[e] != SIZE_MAX &&
+                    cert_allows(f->certs.der[match[e]], f->certs.lens[match[e]],
+                                enc_bits)) {
+                    id->encryption_cert = f->certs.der[match[e]];
+                    id->encryption_cert_len = f->certs.lens[match[e]];
+                    break;
+                }
+            }
+        }
+        return -1; /* one signing key per file */
+    }
+    if (use == CLI_ID_SIGN) {
+        return cli_fail(ctx, WAX_EXIT_USAGE, WAX_ERR_CLI_NO_SIGNING_KEY,
+                        "the key usage of the certificate must allow "
+                        "digitalSignature or nonRepudiation",
+                        "identity '%s'", path);
+    }
+    return -1;
+}
+
+int
+cli_identities_load(struct cli_ctx *ctx, const struct cli_args *a,
+                    enum cli_id_use use, struct cli_identities *out)
+{
+    memset(out, 0, sizeof *out);
+    struct password pw;
+    memset(&pw, 0, sizeof pw);
+    if (a->pass_spec != NULL) {
+        wax_err err = cli_password(a->pass_spec, pw.text, sizeof pw.text);
+        if (err != WAX_OK) {
+            password_wipe(&pw);
+            return cli_fail(ctx, WAX_EXIT_USAGE, err,
+                            "--pass takes env:VAR (a set variable), "
+                            "file:PATH (its first line) or pass:TEXT",
+                            "--pass");
+        }
+        pw.given = true;
+    }
+    int status = -1;
+    for (size_t i = 0; status < 0 && i < a->num_ids; i++) {
+        struct cli_id_file *f = &out->files[out->num_files++];
+        status = load_file(ctx, a->ids[i], &pw, f);
+        if (status < 0) {
+            status = build(ctx, a->ids[i], f, use, out);
+        }
+    }
+    password_wipe(&pw);
+    return status;
+}
+
+void
+cli_identities_free(struct cli_identities *ids)
+{
+    for (size_t i = 0; i < ids->num_files; i++) {
+        struct cli_id_file *f = &ids->files[i];
+        for (size_t k = 0; k < f->num_keys; k++) {
+            wax_privkey_free(f->keys[k]);
+        }
+        cli_certlist_free(&f->certs);
+    }
+    memset(ids, 0, sizeof *ids);
+}

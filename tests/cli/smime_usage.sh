@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The command-line contract of sign, verify, encrypt, decrypt and inspect
+# that does not depend on verdicts: --help, usage errors (exit 2 with an
+# error and a hint, or one JSON object with --json), unreadable inputs,
+# identity and recipient resolution, --pass forms, -o rules, and binary
+# output refused on a terminal.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../smime_lib.sh"
+
+if ! setup_pki; then
+    fail setup "wax-mkcert could not make the test PKI: $(head -c 300 "$T/mk.err")"
+    exit 1
+fi
+msg "$T/m.eml" alice@example.org
+
+# --help of every command: exit 0, the usage line and examples on stdout
+for c in sign verify encrypt decrypt inspect; do
+    expect_exit "help-$c" 0 "$WAX" "$c" --help
+    if grep -q "^usage: wax $c" "$T/out" && grep -q '^examples:' "$T/out"; then
+        pass "help-$c-text"; else fail "help-$c-text" "$(head -c 200 "$T/out")"; fi
+done
+# the command list names them
+"$WAX" --help >"$T/out"
+for c in sign verify encrypt decrypt inspect; do
+    if grep -q "^  $c " "$T/out"; then pass "listed-$c"; else fail "listed-$c" "not in wax --help"; fi
+done
+
+# unknown options: exit 2, error and hint naming the command's --help
+for c in sign verify encrypt decrypt inspect; do
+    expect_exit "bad-option-$c" 2 "$WAX" "$c" --frobnicate "$T/m.eml"
+    if grep -q "^wax: error: unknown option '--frobnicate'" "$T/err" &&
+        grep -q "^wax: hint: run 'wax $c --help'" "$T/err"; then
+        pass "bad-option-$c-message"; else fail "bad-option-$c-message" "$(cat "$T/err")"; fi
+done
+# an option of another command is unknown here
+expect_exit verify-no-identity-option 2 "$WAX" verify -i "$T/alice.pem" "$T/m.eml"
+expect_exit inspect-no-output-option 2 "$WAX" inspect -o "$T/x" "$T/m.eml"
+# values
+expect_exit bad-digest 2 "$WAX" sign -i "$T/alice.pem" --digest md5 "$T/m.eml"
+expect_exit bad-format 2 "$WAX" sign -i "$T/alice.pem" --format smime "$T/m.eml"
+expect_exit bad-cipher 2 "$WAX" encrypt -r "$T/bob.crt" --cipher des-cbc "$T/m.eml"
+expect_exit bad-at 2 "$WAX" verify --at 2024-13-01T00:00:00Z "$T/m.eml"
+expect_exit bad-revocation 2 "$WAX" verify --revocation sometimes "$T/m.eml"
+expect_exit bad-pass-spec 2 "$WAX" sign -i "$T/alice.pem" --pass alice "$T/m.eml"
+expect_exit missing-value 2 "$WAX" verify --trust
+expect_exit two-inputs 2 "$WAX" inspect "$T/m.eml" "$T/m.eml"
+expect_exit repeated-output 2 "$WAX" sign -i "$T/alice.pem" -o "$T/a" -o "$T/b" "$T/m.eml"
+expect_exit flag-with-value 2 "$WAX" verify --allow-weak=yes "$T/m.eml"
+# required arguments
+expect_exit sign-needs-identity 2 "$WAX" sign "$T/m.eml"
+has_hint sign-needs-identity-hint
+expect_exit encrypt-needs-recipient 2 "$WAX" encrypt "$T/m.eml"
+expect_exit decrypt-needs-identity 2 "$WAX" decrypt "$T/m.eml"
+# contradicting options
+expect_exit detached-needs-raw-format 2 "$WAX" sign -i "$T/alice.pem" --detached "$T/m.eml"
+expect_exit opaque-needs-mime 2 "$WAX" sign -i "$T/alice.pem" --opaque --format der "$T/m.eml"
+expect_exit content-and-input-both-stdin 2 "$WAX" verify --content - </dev/null
+expect_exit revocation-require-unsupported 2 "$WAX" verify --revocation require "$T/m.eml"
+if grep -q 'WAX_ERR_CLI_UNSUPPORTED' "$T/err"; then pass revocation-require-code; else
+    fail revocation-require-code "$(cat "$T/err")"; fi
+
+# --json: even a usage error is one JSON object on stderr, nothing else
+expect_exit json-usage-error 2 "$WAX" verify --json --frobnicate "$T/m.eml"
+json_check json-usage-error-object "$T/err"
+if grep -q '"error":"WAX_ERR_CLI_USAGE"' "$T/err"; then pass json-usage-error-code; else
+    fail json-usage-error-code "$(cat "$T/err")"; fi
+expect_exit json-unreadable 2 "$WAX" verify --json "$T/no-such-file"
+json_check json-unreadable-object "$T/err"
+if grep -q '"error":"WAX_ERR_CLI_FILE"' "$T/err"; then pass json-unreadable-code; else
+    fail json-unreadable-code "$(cat "$T/err")"; fi
+
+# unreadable inputs: exit 2 for every command (a missing file, a directory)
+expect_exit sign-missing-input 2 "$WAX" sign -i "$T/alice.pem" "$T/no-such-file"
+expect_exit verify-missing-input 2 "$WAX" verify --trust "$T/ca.crt" "$T/no-such-file"
+expect_exit encrypt-missing-input 2 "$WAX" encrypt -r "$T/bob.crt" "$T/no-such-file"
+expect_exit decrypt-missing-input 2 "$WAX" decrypt -i "$T/bob.pem" "$T/no-such-file"
+expect_exit inspect-missing-input 2 "$WAX" inspect "$T/no-such-file"
+if grep -q "^wax: error: input '.*no-such-file'.*WAX_ERR_CLI_FILE" "$T/err"; then
+    pass missing-input-message; else fail missing-input-message "$(cat "$T/err")"; fi
+expect_exit inspect-directory-input 2 "$WAX" inspect "$T"
+expect_exit verify-missing-content 2 "$WAX" verify --content "$T/no-such-file" "$T/m.eml"
+expect_exit verify-missing-trust 2 "$WAX" verify --trust "$T/no-such-file" "$T/m.eml"
+expect_exit verify-trust-not-a-cert 2 "$WAX" verify --trust "$T/m.eml" "$T/m.eml"
+if grep -q 'WAX_ERR_CLI_NO_CERTIFICATE' "$T/err"; then pass trust-not-a-cert-code; else
+    fail trust-not-a-cert-code "$(cat "$T/err")"; fi
+expect_exit verify-missing-certs 2 "$WAX" verify --certs "$T/no-such-file" "$T/m.eml"
+expect_exit verify-missing-crl 2 "$WAX" verify --crl "$T/no-such-file" "$T/m.eml"
+
+# identities: a missing file, a key without its certificate, a key with
+# the wrong certificate, an address (the store comes later), a certificate
+# that does not allow signing
+expect_exit identity-missing 2 "$WAX" sign -i "$T/no-such.pem" "$T/m.eml"
+expect_exit identity-key-only 2 "$WAX" sign -i "$T/alice.key" "$T/m.eml"
+if grep -q 'WAX_ERR_CLI_NO_CERTIFICATE' "$T/err"; then pass key-only-code; else
+    fail key-only-code "$(cat "$T/err")"; fi
+cat "$T/bob.key" "$T/alice.crt" >"$T/mismatch.pem"
+expect_exit identity-mismatch 2 "$WAX" sign -i "$T/mismatch.pem" "$T/m.eml"
+if grep -q 'WAX_ERR_CLI_NO_MATCHING_CERT' "$T/err"; then pass mismatch-code; else
+    fail mismatch-code "$(cat "$T/err")"; fi
+expect_exit identity-address 2 "$WAX" sign -i alice@example.org "$T/m.eml"
+if grep -q 'WAX_ERR_CLI_STORE_UNAVAILABLE' "$T/err"; then pass address-code; else
+    fail address-code "$(cat "$T/err")"; fi
+has_hint identity-address-hint
+expect_exit recipient-address 2 "$WAX" encrypt -r bob@example.org "$T/m.eml"
+expect_exit identity-cannot-sign 2 "$WAX" sign -i "$T/erin.pem" "$T/m.eml"
+if grep -q 'WAX_ERR_CLI_NO_SIGNING_KEY' "$T/err"; then pass cannot-sign-code; else
+    fail cannot-sign-code "$(cat "$T/err")"; fi
+expect_exit recipient-not-a-cert 2 "$WAX" encrypt -r "$T/bob.key" "$T/m.eml"
+
+# --pass forms with the RFC 9216 PKCS#12 file of Alice (password "alice"):
+# pass:, env:, file:, PEM-armoured PKCS#12; wrong, unset, and none without
+# a terminal
+if [ -f "$SAMPLES/alice.p12" ]; then
+    p12=$SAMPLES/alice.p12
+    expect_exit pass-text 0 "$WAX" sign -i "$p12" --pass pass:alice --at "$SAMPLE_AT" \
+        -o "$T/p1.eml" "$T/m.eml"
+    export ALICE_PW=alice
+    expect_exit pass-env 0 "$WAX" sign -i "$p12" --pass env:ALICE_PW \
+        --at "$SAMPLE_AT" -o "$T/p2.eml" "$T/m.eml"
+    printf 'alice\n' >"$T/pw"
+    expect_exit pass-file 0 "$WAX" sign -i "$p12" --pass "file:$T/pw" --at "$SAMPLE_AT" \
+        -o "$T/p3.eml" "$T/m.eml"
+    expect_exit pass-pem-pkcs12 0 "$WAX" sign -i "$SAMPLES/alice.p12.pem" --pass pass:alice \
+        --at "$SAMPLE_AT" -o "$T/p4.eml" "$T/m.eml"
+    expect_exit pass-wrong 2 "$WAX" sign -i "$p12" --pass pass:bob -o "$T/p5.eml" "$T/m.eml"
+    if grep -q 'WAX_ERR_CRYPTO_BAD_PASSWORD' "$T/err"; then pass pass-wrong-code; else
+        fail pass-wrong-code "$(cat "$T/err")"; fi
+    no_output pass-wrong-no-output "$T/p5.eml"
+    expect_exit pass-env-unset 2 env -u WAX_NO_SUCH_VAR "$WAX" sign -i "$p12" \
+        --pass env:WAX_NO_SUCH_VAR "$T/m.eml"
+    expect_exit pass-file-missing 2 "$WAX" sign -i "$p12" --pass "file:$T/no-such-file" "$T/m.eml"
+    expect_exit pass-none-no-terminal 2 "$WAX" sign -i "$p12" "$T/m.eml" </dev/null
+    if grep -q 'WAX_ERR_CLI_NO_PASSWORD' "$T/err" && grep -q -- '^wax: hint: .*--pass' "$T/err"
+    then pass pass-none-hint; else fail pass-none-hint "$(cat "$T/err")"; fi
+    expect_exit pass-decrypt-p12 2 "$WAX" decrypt -i "$p12" --pass pass:wrong "$T/m.eml"
+else
+    skip pass-forms "no $SAMPLES/alice.p12"
+fi
+
+# -o: never the input file; nothing written when the command fails
+expect_exit output-is-input 2 "$WAX" sign -i "$T/alice.pem" -o "$T/m.eml" "$T/m.eml"
+if grep -q 'WAX_ERR_CLI_SAME_FILE' "$T/err" && grep -q 'Hello Bob' "$T/m.eml"; then
+    pass output-is-input-untouched; else fail output-is-input-untouched "$(cat "$T/err")"; fi
+expect_exit failed-sign-no-output 2 "$WAX" sign -i "$T/mismatch.pem" -o "$T/o1.eml" "$T/m.eml"
+no_output failed-sign-no-output-file "$T/o1.eml"
+
+# binary output to a terminal is refused (exit 2, nothing done); text is
+# fine. util-linux script(1) gives the command a terminal.
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+    script -qec "'$WAX' sign -i '$T/alice.pem' --format der --detached '$T/m.eml'" \
+        /dev/null >"$T/tty.out" 2>&1
+    rc=$?
+    if [ "$rc" -eq 2 ] && grep -q 'WAX_ERR_CLI_OUTPUT_IS_TERMINAL' "$T/tty.out" &&
+        grep -q 'wax: hint: ' "$T/tty.out"; then pass tty-der-refused; else
+        fail tty-der-refused "exit $rc: $(head -c 300 "$T/tty.out")"; fi
+    script -qec "'$WAX' encrypt -r '$T/bob.crt' --format der '$T/m.eml'" \
+        /dev/null >"$T/tty.out" 2>&1
+    rc=$?
+    if [ "$rc" -eq 2 ] && grep -q 'WAX_ERR_CLI_OUTPUT_IS_TERMINAL' "$T/tty.out"; then
+        pass tty-encrypt-der-refused; else
+        fail tty-encrypt-der-refused "exit $rc: $(head -c 300 "$T/tty.out")"; fi
+    # the same to a file is fine
+    expect_exit der-to-file 0 "$WAX" sign -i "$T/alice.pem" --format der --detached \
+        -o "$T/d.p7s" "$T/m.eml"
+else
+    skip tty-binary-refused "script(1) from util-linux is not available"
+fi
+exit $tests_failed
