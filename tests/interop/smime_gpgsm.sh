@@ -52,11 +52,11 @@ for input in ent big; do
     fi
 done
 if wax_make wax-sign-detached "$T/wax-det.der" sign -i "$T/alice.sign.pem" \
-    --format der --detached "$T/mail.txt"; then
-    gpgsm_good wax-sign-detached-gpgsm-verify "$T/wax-det.der" "$T/ent.txt"
+    --format der --detached "$T/bin.dat"; then
+    gpgsm_good wax-sign-detached-gpgsm-verify "$T/wax-det.der" "$T/bin.dat"
     # control: gpgsm really checks the detached content
-    printf 'X' | cat "$T/ent.txt" - >"$T/ent-x.txt"
-    if gpgsm --batch --verify "$T/wax-det.der" "$T/ent-x.txt" >/dev/null 2>&1; then
+    printf 'X' | cat "$T/bin.dat" - >"$T/bin-x.dat"
+    if gpgsm --batch --verify "$T/wax-det.der" "$T/bin-x.dat" >/dev/null 2>&1; then
         fail wax-sign-detached-gpgsm-rejects-other-content "gpgsm accepted other content"
     else
         pass wax-sign-detached-gpgsm-rejects-other-content

@@ -38,11 +38,11 @@ for input in ent big; do
     fi
 done
 if wax_make wax-sign-detached "$T/wax-det.der" sign -i "$T/alice.sign.pem" \
-    --format der --detached "$T/mail.txt"; then
-    nss_status wax-sign-detached-cmsutil-good-signature "$T/wax-det.der" "$T/ent.txt"
+    --format der --detached "$T/bin.dat"; then
+    nss_status wax-sign-detached-cmsutil-good-signature "$T/wax-det.der" "$T/bin.dat"
     # control: cmsutil really checks the content
-    printf 'X' | cat "$T/ent.txt" - >"$T/ent-x.txt"
-    cmsutil -D -d "$NSSDB" -i "$T/wax-det.der" -c "$T/ent-x.txt" -n -h 2 >"$T/nss.out" 2>&1
+    printf 'X' | cat "$T/bin.dat" - >"$T/bin-x.dat"
+    cmsutil -D -d "$NSSDB" -i "$T/wax-det.der" -c "$T/bin-x.dat" -n -h 2 >"$T/nss.out" 2>&1
     if grep -q 'signer0.status=GoodSignature;' "$T/nss.out"; then
         fail wax-sign-detached-cmsutil-rejects-other-content "cmsutil accepted other content"
     else

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Signatures between wax and OpenSSL, both ways, with certificates made at
 # test time by wax-mkcert (root CA -> alice, RSA-2048):
-#  - wax sign (multipart/signed, --opaque, --format der|pem, --detached,
-#    --digest sha384|sha512) -> `openssl smime -verify` and
-#    `openssl cms -verify` (-CAfile root) succeed and output exactly the
-#    signed entity;
+#  - wax sign (multipart/signed, --opaque, --format der|pem, --digest
+#    sha384|sha512) -> `openssl smime -verify` and `openssl cms -verify`
+#    (-CAfile root) succeed and output exactly the signed entity;
+#    --format der --detached (a raw signature of the input bytes) verifies
+#    with -content;
 #  - `openssl smime -sign` and `openssl cms -sign` (clear and opaque, with
 #    and without -binary, -nodetach, -stream; MIME, DER and PEM) ->
 #    `wax verify --trust root` gives VALID, exit 0, and exactly the content.
@@ -24,15 +25,19 @@ ROOT="$T/root.crt"
 # wax_to_openssl NAME INFORM SMIME_TOO WAX_SIGN_ARGS...
 wax_to_openssl() {
     local name=$1 inform=$2 smime_too=$3; shift 3
-    local s="$T/wax-$name.sig"
-    wax_make "wax-sign-$name" "$s" sign -i "$ALICE" "$@" "$T/mail.txt" || return
+    local s="$T/wax-$name.sig" input="$T/mail.txt" expect="$T/ent.txt"
     local detached=()
-    case " $* " in *" --detached "*) detached=(-content "$T/ent.txt" -binary) ;; esac
-    peer_expect "wax-$name-openssl-cms-verify" "$T/ent.txt" "$T/o-cms-$name" \
+    # --detached signs the input bytes exactly as given (raw content)
+    case " $* " in *" --detached "*)
+        input="$T/bin.dat" expect="$T/bin.dat"
+        detached=(-content "$T/bin.dat" -binary) ;;
+    esac
+    wax_make "wax-sign-$name" "$s" sign -i "$ALICE" "$@" "$input" || return
+    peer_expect "wax-$name-openssl-cms-verify" "$expect" "$T/o-cms-$name" \
         openssl cms -verify -CAfile "$ROOT" -inform "$inform" -in "$s" \
         "${detached[@]}" -out "$T/o-cms-$name"
     if [ "$smime_too" = yes ]; then
-        peer_expect "wax-$name-openssl-smime-verify" "$T/ent.txt" "$T/o-smime-$name" \
+        peer_expect "wax-$name-openssl-smime-verify" "$expect" "$T/o-smime-$name" \
             openssl smime -verify -CAfile "$ROOT" -inform "$inform" -in "$s" \
             "${detached[@]}" -out "$T/o-smime-$name"
     fi
@@ -40,8 +45,8 @@ wax_to_openssl() {
     local from=()
     [ "$inform" = SMIME ] || from=(--from alice@example.org)
     local content=()
-    [ ${#detached[@]} -eq 0 ] || content=(--content "$T/ent.txt")
-    wax_expect "wax-$name-wax-verify" 0 VALID "$T/ent.txt" verify --trust "$ROOT" \
+    [ ${#detached[@]} -eq 0 ] || content=(--content "$T/bin.dat")
+    wax_expect "wax-$name-wax-verify" 0 VALID "$expect" verify --trust "$ROOT" \
         "${from[@]}" "${content[@]}" "$s"
 }
 wax_to_openssl clear SMIME yes

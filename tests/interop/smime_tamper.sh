@@ -57,7 +57,7 @@ if wax_make wax-der "$T/wax.der" sign -i "$T/alice.sign.pem" --format der "$T/ma
     refused wax-der-tampered DER "$T/wax-t.der" --from alice@example.org
 fi
 if wax_make wax-detached "$T/wax-det.der" sign -i "$T/alice.sign.pem" --format der \
-    --detached "$T/mail.txt" && tamper wax-detached-tampered "$T/ent.txt" "$T/ent-t.txt"; then
+    --detached "$T/ent.txt" && tamper wax-detached-tampered "$T/ent.txt" "$T/ent-t.txt"; then
     WAX_ERROR=WAX_ERR_CMS_DIGEST_MISMATCH \
         wax_expect wax-detached-other-content-wax-verify-invalid 1 INVALID none verify \
         --trust "$ROOT" --from alice@example.org --content "$T/ent-t.txt" "$T/wax-det.der"
