@@ -94,7 +94,7 @@ cli_certlist_add_file(struct cli_ctx *ctx, struct cli_certlist *l,
     size_t added = 0;
     if (wax_pem_looks_like(buf.data, buf.len)) {
         err = cli_certlist_add_pem(l, buf.data, buf.len, first_only, &added);
-    } else {
+    } else if (buf.len > 0 && buf.data[0] == 0x30) {
         err = cli_certlist_add_der(l, buf.data, buf.len);
         added = err == WAX_OK ? 1 : 0;
     }

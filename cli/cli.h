@@ -246,9 +246,13 @@ int cli_run(struct cli_ctx *ctx, const struct cli_args *a,
             struct wax_smime_report *rep, cli_text_report_fn text_report);
 
 /* cli_report_constructor_error reports a failed wax_smime_*_new (REP
- * filled by it) and returns the exit status. */
+ * filled by it) and returns the exit status. The report's err_index names
+ * NAMES[i] (the -i or -r argument) as KIND ("recipient"), or "KIND i+1"
+ * when I is past NUM_NAMES. */
 int cli_report_constructor_error(struct cli_ctx *ctx,
-                                 struct wax_smime_report *rep, wax_err err);
+                                 struct wax_smime_report *rep, wax_err err,
+                                 const char *kind, const char *const *names,
+                                 size_t num_names);
 
 /* cli_report_add_warning appends a warning to REP (malloc'd; dropped when
  * REP is full). */

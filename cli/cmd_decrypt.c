@@ -80,7 +80,8 @@ cmd_decrypt(int argc, char **argv)
         wax_err err =
             wax_smime_decrypt_new(&op, &dopts, cli_output_sink(&out), &rep);
         if (err != WAX_OK) {
-            status = cli_report_constructor_error(&ctx, &rep, err);
+            status = cli_report_constructor_error(&ctx, &rep, err, "identity",
+                                                  NULL, 0);
         } else {
             status = cli_run(&ctx, &a, op, &out, &rep, cli_report_decrypt);
         }

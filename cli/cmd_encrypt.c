@@ -95,7 +95,8 @@ cmd_encrypt(int argc, char **argv)
         wax_err err =
             wax_smime_encrypt_new(&op, &eo, cli_output_sink(&out), &rep);
         if (err != WAX_OK) {
-            status = cli_report_constructor_error(&ctx, &rep, err);
+            status = cli_report_constructor_error(&ctx, &rep, err, "recipient",
+                                                  a.rcpts, a.num_rcpts);
         } else {
             status = cli_run(&ctx, &a, op, &out, &rep, cli_report_sign);
         }

@@ -40,7 +40,7 @@ cmd_inspect(int argc, char **argv)
     struct wax_smime_op *op = NULL;
     wax_err err = wax_smime_inspect_new(&op, &io, &rep);
     if (err != WAX_OK) {
-        status = cli_report_constructor_error(&ctx, &rep, err);
+        status = cli_report_constructor_error(&ctx, &rep, err, NULL, NULL, 0);
     } else {
         status = cli_run(&ctx, &a, op, NULL, &rep, cli_report_inspect);
     }

@@ -104,7 +104,8 @@ cmd_sign(int argc, char **argv)
         struct wax_smime_op *op = NULL;
         wax_err err = wax_smime_sign_new(&op, &so, cli_output_sink(&out), &rep);
         if (err != WAX_OK) {
-            status = cli_report_constructor_error(&ctx, &rep, err);
+            status = cli_report_constructor_error(&ctx, &rep, err, "identity",
+                                                  a.ids, a.num_ids);
         } else {
             status = cli_run(&ctx, &a, op, &out, &rep, cli_report_sign);
         }

@@ -98,7 +98,8 @@ cmd_verify(int argc, char **argv)
         wax_err err =
             wax_smime_verify_new(&op, &vo, cli_output_sink(&out), &rep);
         if (err != WAX_OK) {
-            status = cli_report_constructor_error(&ctx, &rep, err);
+            status =
+                cli_report_constructor_error(&ctx, &rep, err, NULL, NULL, 0);
         } else {
             if (a.num_crls > 0) {
                 cli_report_add_warning(&rep, "CRLs are not checked yet: "

@@ -183,7 +183,7 @@ put_error(struct cli_ctx *ctx, const struct wax_smime_report *rep,
         snprintf(msg, sizeof msg, "%s: %s", what,
                  wax_smime_verdict_name(rep->verdict));
     } else {
-        snprintf(msg, sizeof msg, "%s failed", what);
+        snprintf(msg, sizeof msg, "%s", what);
     }
     cli_fail(ctx, 0, err, cli_err_hint(err), "%s", msg);
 }

@@ -145,7 +145,8 @@ cli_report_json(struct cli_ctx *ctx, const struct wax_smime_report *rep)
 
 int
 cli_report_constructor_error(struct cli_ctx *ctx, struct wax_smime_report *rep,
-                             wax_err err)
+                             wax_err err, const char *kind,
+                             const char *const *names, size_t num_names)
 {
     if (rep->err == WAX_OK) {
         rep->err = err;
@@ -156,14 +157,17 @@ cli_report_constructor_error(struct cli_ctx *ctx, struct wax_smime_report *rep,
         cli_report_json(ctx, rep);
         return status;
     }
-    const char *what = "";
-    char where[64] = "";
-    if (rep->err_index != SIZE_MAX) {
-        snprintf(where, sizeof where, " (item %zu)", rep->err_index + 1);
-        what = where;
+    size_t i = rep->err_index;
+    if (kind != NULL && i != SIZE_MAX && i < num_names) {
+        return cli_fail(ctx, status, rep->err, cli_err_hint(rep->err),
+                        "%s '%s'", kind, names[i]);
     }
-    return cli_fail(ctx, status, rep->err, cli_err_hint(rep->err),
-                    "cannot %s%s", ctx->cmd, what);
+    if (kind != NULL && i != SIZE_MAX) {
+        return cli_fail(ctx, status, rep->err, cli_err_hint(rep->err), "%s %zu",
+                        kind, i + 1);
+    }
+    return cli_fail(ctx, status, rep->err, cli_err_hint(rep->err), "cannot %s",
+                    ctx->cmd);
 }
 
 int
@@ -183,7 +187,9 @@ cli_run(struct cli_ctx *ctx, const struct cli_args *a, struct wax_smime_op *op,
     }
     err = stream(a->in_path, wax_smime_op_sink(op), &read_failed);
     if (read_failed) {
-        cli_output_abort(out);
+        if (out != NULL) {
+            cli_output_abort(out);
+        }
         return cli_fail(ctx, WAX_EXIT_USAGE, err, NULL, "input '%s'",
                         name_of(a->in_path));
     }

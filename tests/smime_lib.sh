@@ -24,7 +24,7 @@ mk() {
 
 setup_pki() {
     [ -x "$MKCERT" ] || return 1
-    "$MKCERT" --subject "CN=wax test CA,O=wax tests" --ca \
+    "$MKCERT" --subject "CN=wax test CA,O=wax tests" --ca --not-before 2000-01-01T00:00:00Z \
         --out-cert "$T/ca.crt" --out-key "$T/ca.key" >/dev/null 2>"$T/mk.err" || return 1
     "$MKCERT" --subject "CN=other CA,O=wax tests" --ca \
         --out-cert "$T/other-ca.crt" --out-key "$T/other-ca.key" >/dev/null 2>&1 || return 1

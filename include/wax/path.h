@@ -40,7 +40,7 @@
 
 /* What the leaf certificate is checked for. */
 enum wax_path_purpose {
-    WAX_PATH_PURPOSE_ANY = 0,   /* no key usage / EKU check on the leaf */
+    WAX_PATH_PURPOSE_ANY = 0,       /* no key usage / EKU check on the leaf */
     WAX_PATH_PURPOSE_SMIME_SIGN,    /* signing S/MIME messages */
     WAX_PATH_PURPOSE_SMIME_ENCRYPT, /* encrypting S/MIME messages to it */
 };
@@ -163,8 +163,8 @@ struct wax_path_result {
  *   WAX_ERR_INVALID_ARGUMENT, WAX_ERR_LIMIT_EXCEEDED (too many
  *   certificates), WAX_ERR_NOMEM
  */
-WAX_API WAX_MUST_CHECK wax_err wax_path_validate(const struct wax_path_input *in,
-                                                 struct wax_path_result *out);
+WAX_API WAX_MUST_CHECK wax_err
+wax_path_validate(const struct wax_path_input *in, struct wax_path_result *out);
 
 /*
  * wax_path_check_leaf checks the policy of an end-entity certificate for

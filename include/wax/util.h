@@ -231,8 +231,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_b64_encode(uint8_t *out, size_t out_cap,
  * rules of struct wax_b64_decoder (below): strict alphabet and padding,
  * CR, LF, space and tab skipped anywhere. OUT_CAP of
  * WAX_B64_DECODED_MAX_LEN(in_len) always suffices; with less, output that
- * does not fit is WAX_ERR_BUF_TOO_SMALL. On failure *OUT_LEN is 0 and the
- * content of OUT is unspecified (it may hold part of the output).
+ * does not fit is WAX_ERR_BUF_TOO_SMALL. Bytes of OUT past the output (up
+ * to OUT_CAP) may be overwritten. On failure *OUT_LEN is 0 and the content
+ * of OUT is unspecified (it may hold part of the output).
  */
 WAX_API WAX_MUST_CHECK wax_err wax_b64_decode(uint8_t *out, size_t out_cap,
                                               size_t *out_len,
@@ -324,8 +325,9 @@ enum wax_qp_mode {
     /*
      * Text: the input is lines. CRLF and bare LF in the input become hard
      * line breaks (CRLF) of the output; a CR not followed by LF is encoded
-     * as "=0D". Space and tab are literal except right before a line break
-     * or at the end of input, where they are "=20" / "=09".
+     * as "=0D". Space and tab are literal except where they would end an
+     * encoded line (before a hard or soft line break, or at the end of the
+     * input): there they are "=20" / "=09".
      */
     WAX_QP_TEXT = 0,
     /*
@@ -338,8 +340,10 @@ enum wax_qp_mode {
 
 /*
  * struct wax_qp_encoder is a streaming quoted-printable encoder (a sink)
- * pushing into NEXT. Bytes 33..126 other than '=' are literal; '=', other
- * control bytes and bytes 127..255 become "=XX" (upper-case hex). Soft
+ * pushing into NEXT. Bytes 33..126 other than '=' are literal; so are space
+ * and tab, unless they would end an encoded line; every other byte ('=',
+ * controls, 127..255; CR and LF as the mode says) becomes "=XX" (upper-case
+ * hex). Soft
  * line breaks ("=" CRLF) keep every output line within
  * WAX_QP_ENCODED_LINE_LEN characters and never split an "=XX". The output
  * ends exactly where the input ends: with a CRLF if the text-mode input
@@ -385,7 +389,7 @@ WAX_API void wax_qp_encoder_init(struct wax_qp_encoder *enc, wax_sink *next,
  *   - a line longer than WAX_MAX_QP_LINE_LEN bytes (line break excluded,
  *     everything else counted) is WAX_ERR_QP_LINE_TOO_LONG.
  * Errors are reported at the write that contains the offending byte
- * (a dangling "=X" at close) and stick; output decoded before the error
+ * (a dangling "=X" or CR: at close) and stick; output decoded before the error
  * may already have reached NEXT. close() flushes and closes NEXT. Split
  * points never change output or error. Fields other than sink are private.
  */

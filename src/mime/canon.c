@@ -29,8 +29,12 @@ canon_write_impl(struct wax_mime_canon *c, const uint8_t *data, size_t len)
         WAX_TRY(wax_sink_write(c->out, crlf, 2));
         start = i + 1;
     }
-    if (len > 0) {
-        c->prev_cr = data[len - 1] == '\r';
+    if (len == 0) {
+        return WAX_OK;
+    }
+    c->prev_cr = data[len - 1] == '\r';
+    if (start == len) {
+        return WAX_OK; /* never pass on empty writes */
     }
     return wax_sink_write(c->out, data + start, len - start);
 }
@@ -197,7 +201,8 @@ wax_mime_scan_is_7bit(const struct wax_mime_scan *s)
 /* The encoding decision.                                              */
 
 /* entity_kind tells whether H's entity is text (text/(any), or no Content-Type:
- * RFC 2045 5.2) and whether it is composite (multipart/(any), message/(any)). */
+ * RFC 2045 5.2) and whether it is composite (multipart/(any), message/(any)).
+ */
 static wax_err
 entity_kind(bool *out_text, bool *out_composite,
             const struct wax_mime_header *h)
@@ -206,9 +211,9 @@ entity_kind(bool *out_text, bool *out_composite,
     bool present;
     WAX_TRY(wax_mime_ct_of(&ct, &present, h));
     *out_text = !present || wax_mime_content_type_is(&ct, "text", NULL);
-    *out_composite = present &&
-                     (wax_mime_content_type_is(&ct, "multipart", NULL) ||
-                      wax_mime_content_type_is(&ct, "message", NULL));
+    *out_composite =
+        present && (wax_mime_content_type_is(&ct, "multipart", NULL) ||
+                    wax_mime_content_type_is(&ct, "message", NULL));
     return WAX_OK;
 }
 
@@ -278,8 +283,7 @@ wax_mime_entity_scan_sink(struct wax_mime_entity_scan *es)
 const struct wax_mime_header *
 wax_mime_entity_scan_header(const struct wax_mime_entity_scan *es)
 {
-    return wax_mime_splitter_has_header(&es->split) ? &es->split.header
-                                                    : NULL;
+    return wax_mime_splitter_has_header(&es->split) ? &es->split.header : NULL;
 }
 
 void
@@ -317,8 +321,7 @@ prepare_header(struct wax_mime_prepare *p, const struct wax_mime_header *h)
                    WAX_ERR_MIME_ALREADY_ENCODED);
     }
     WAX_ENSURE(p->enc != WAX_MIME_ENCODE_QP || text, WAX_ERR_INVALID_ARGUMENT);
-    WAX_ENSURE(p->enc == WAX_MIME_ENCODE_NONE ||
-                   p->enc == WAX_MIME_ENCODE_QP ||
+    WAX_ENSURE(p->enc == WAX_MIME_ENCODE_NONE || p->enc == WAX_MIME_ENCODE_QP ||
                    p->enc == WAX_MIME_ENCODE_BASE64,
                WAX_ERR_INVALID_ARGUMENT);
 
@@ -329,9 +332,10 @@ prepare_header(struct wax_mime_prepare *p, const struct wax_mime_header *h)
     /* the entity's header */
     if (!has_ct) {
         WAX_TRY(wax_mime_write_str(
-            p->out, p->enc == WAX_MIME_ENCODE_NONE
-                        ? "Content-Type: text/plain; charset=us-ascii\r\n"
-                        : "Content-Type: text/plain; charset=unknown-8bit\r\n"));
+            p->out,
+            p->enc == WAX_MIME_ENCODE_NONE
+                ? "Content-Type: text/plain; charset=us-ascii\r\n"
+                : "Content-Type: text/plain; charset=unknown-8bit\r\n"));
     }
     bool cte_written = false;
     for (size_t i = 0; i < h->num_fields; i++) {
@@ -399,6 +403,9 @@ prepare_body_write(wax_sink *self, const uint8_t *data, size_t len)
     struct wax_mime_prepare *p =
         (struct wax_mime_prepare *)((uint8_t *)self -
                                     offsetof(struct wax_mime_prepare, body_in));
+    if (len == 0) {
+        return WAX_OK;
+    }
     if (p->check_7bit) {
         scan_bytes(&p->check, data, len);
         WAX_TRY(check_clean(&p->check));

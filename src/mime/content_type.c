@@ -58,8 +58,8 @@ is_token_char(uint8_t c)
 static bool
 is_lax_value_char(uint8_t c)
 {
-    return c > 32 && c != 127 && c != ';' && c != '"' && c != '(' &&
-           c != ')' && c != '\\';
+    return c > 32 && c != 127 && c != ';' && c != '"' && c != '(' && c != ')' &&
+           c != '\\';
 }
 
 /* skip_cfws skips white space, line ends (folding) and comments, which may
@@ -428,10 +428,8 @@ static const struct {
     enum wax_mime_cte cte;
     const char *name;
 } cte_names[] = {
-    {WAX_MIME_CTE_7BIT, "7bit"},
-    {WAX_MIME_CTE_8BIT, "8bit"},
-    {WAX_MIME_CTE_BINARY, "binary"},
-    {WAX_MIME_CTE_QP, "quoted-printable"},
+    {WAX_MIME_CTE_7BIT, "7bit"},     {WAX_MIME_CTE_8BIT, "8bit"},
+    {WAX_MIME_CTE_BINARY, "binary"}, {WAX_MIME_CTE_QP, "quoted-printable"},
     {WAX_MIME_CTE_BASE64, "base64"},
 };
 
@@ -518,8 +516,8 @@ wax_mime_header_boundary(uint8_t out[WAX_MAX_MIME_BOUNDARY], size_t *out_len,
                WAX_ERR_MIME_NOT_MULTIPART);
     uint8_t b[WAX_MAX_MIME_BOUNDARY + 1];
     size_t len;
-    wax_err err = wax_mime_param_get(&ct.params, b, sizeof b, &len, &present,
-                                     "boundary");
+    wax_err err =
+        wax_mime_param_get(&ct.params, b, sizeof b, &len, &present, "boundary");
     WAX_ENSURE(err != WAX_ERR_BUF_TOO_SMALL, WAX_ERR_MIME_BOUNDARY_TOO_LONG);
     WAX_TRY(err);
     WAX_ENSURE(present, WAX_ERR_MIME_NO_BOUNDARY);
@@ -579,8 +577,8 @@ static wax_err
 get_short(const struct wax_mime_params *ps, uint8_t *buf, size_t *out_len,
           bool *out_present, const char *name)
 {
-    wax_err err = wax_mime_param_get(ps, buf, NAME_BUF, out_len, out_present,
-                                     name);
+    wax_err err =
+        wax_mime_param_get(ps, buf, NAME_BUF, out_len, out_present, name);
     if (err == WAX_ERR_BUF_TOO_SMALL) {
         *out_present = false;
         *out_len = 0;
@@ -622,8 +620,7 @@ file_name_type(const uint8_t *name, size_t len)
 /* name_type: the type the Content-Type name, else the Content-Disposition
  * filename, tells. */
 static wax_err
-name_type(enum wax_mime_smime_type *out,
-          const struct wax_mime_content_type *ct,
+name_type(enum wax_mime_smime_type *out, const struct wax_mime_content_type *ct,
           const struct wax_mime_header *h)
 {
     uint8_t buf[NAME_BUF];
@@ -728,9 +725,8 @@ wax_mime_smime_identify(struct wax_mime_smime_info *out,
         WAX_TRY(get_short(&ct.params, buf, &len, &present, "smime-type"));
         struct wax_span st = {buf, len};
         bool stated = false;
-        for (size_t i = 0; present && i < sizeof smime_types /
-                                               sizeof smime_types[0];
-             i++) {
+        for (size_t i = 0;
+             present && i < sizeof smime_types / sizeof smime_types[0]; i++) {
             if (wax_mime_name_eq(st, smime_types[i].name)) {
                 info.type = smime_types[i].type;
                 stated = true;

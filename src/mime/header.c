@@ -55,6 +55,9 @@ wax_mime_write_crlf_lines(wax_sink *out, const uint8_t *data, size_t len)
             start = i + 1;
         }
     }
+    if (start == len) {
+        return WAX_OK;
+    }
     return wax_sink_write(out, data + start, len - start);
 }
 
@@ -94,9 +97,8 @@ parse_section(struct wax_mime_header *out, size_t *out_body_offset,
             i++;
         }
         bool has_lf = i < len;
-        size_t content_end = (has_lf && i > start && data[i - 1] == '\r')
-                                 ? i - 1
-                                 : i;
+        size_t content_end =
+            (has_lf && i > start && data[i - 1] == '\r') ? i - 1 : i;
         size_t line_end = has_lf ? i + 1 : len;
         WAX_ENSURE(content_end - start <= WAX_MAX_MIME_LINE,
                    WAX_ERR_MIME_HEADER_LINE_TOO_LONG);
@@ -313,8 +315,8 @@ static wax_err
 splitter_finish_header(struct wax_mime_splitter *sp)
 {
     size_t off;
-    WAX_TRY(wax_mime_header_parse(&sp->header, &off, sp->buf.data,
-                                  sp->buf.len));
+    WAX_TRY(
+        wax_mime_header_parse(&sp->header, &off, sp->buf.data, sp->buf.len));
     sp->in_body = true; /* the header is parsed: has_header from now on */
     if (sp->on_header != NULL) {
         WAX_TRY(sp->on_header(sp->ctx, &sp->header));

@@ -40,7 +40,7 @@ enum {
 enum { R_MORE, R_NO, R_DELIM, R_CLOSE };
 
 static const struct wax_mime_multipart_events no_events = {NULL, NULL, NULL,
-                                                            NULL};
+                                                           NULL};
 
 /* ------------------------------------------------------------------ */
 /* Delimiter candidates.                                               */
@@ -147,8 +147,7 @@ part_header_done(struct wax_mime_multipart *m, size_t d)
 {
     struct wax_mime_mp_level *L = &m->levels[d];
     size_t off;
-    WAX_TRY(wax_mime_header_parse(&m->header, &off, m->hbuf.data,
-                                  m->hbuf.len));
+    WAX_TRY(wax_mime_header_parse(&m->header, &off, m->hbuf.data, m->hbuf.len));
     L->in_header = false;
     bool descend = false;
     if (m->ev->part_header != NULL) {
@@ -180,8 +179,8 @@ level_content(struct wax_mime_multipart *m, size_t d, const uint8_t *p,
     if (L->in_header) {
         size_t used;
         bool done;
-        WAX_TRY(wax_mime_hscan(&m->hline_len, &m->hpending_cr, &used, &done,
-                               p, n));
+        WAX_TRY(
+            wax_mime_hscan(&m->hline_len, &m->hpending_cr, &used, &done, p, n));
         WAX_ENSURE(used <= WAX_MAX_MIME_HEADER_BYTES - m->hbuf.len,
                    WAX_ERR_MIME_HEADER_TOO_LARGE);
         WAX_TRY(wax_buf_append(&m->hbuf, p, used));
@@ -374,9 +373,9 @@ mp_close(wax_sink *self)
 }
 
 wax_err
-wax_mime_multipart_init(struct wax_mime_multipart *mp,
-                        const uint8_t *boundary, size_t len,
-                        const struct wax_mime_multipart_events *ev, void *ctx)
+wax_mime_multipart_init(struct wax_mime_multipart *mp, const uint8_t *boundary,
+                        size_t len, const struct wax_mime_multipart_events *ev,
+                        void *ctx)
 {
     mp->sink.write = mp_write;
     mp->sink.close = mp_close;
@@ -430,7 +429,9 @@ ss_part_header(void *ctx, size_t depth, const struct wax_mime_header *h,
     (void)depth;
     *descend = false;
     if (ss->num_parts == 1) {
-        return wax_sink_write(ss->content, h->raw.p, h->raw.len);
+        return h->raw.len == 0
+                   ? WAX_OK
+                   : wax_sink_write(ss->content, h->raw.p, h->raw.len);
     }
     struct wax_mime_smime_info info;
     enum wax_mime_cte cte;
@@ -549,8 +550,7 @@ wax_mime_signed_split_sink(struct wax_mime_signed_split *ss)
 const struct wax_mime_header *
 wax_mime_signed_split_outer(const struct wax_mime_signed_split *ss)
 {
-    return wax_mime_splitter_has_header(&ss->split) ? &ss->split.header
-                                                    : NULL;
+    return wax_mime_splitter_has_header(&ss->split) ? &ss->split.header : NULL;
 }
 
 void

@@ -43,8 +43,7 @@ fold_field(wax_sink *out, bool write, const char *name, const uint8_t *v,
         }
         size_t seg = i - s;
         bool has_word = i > w;
-        if (!first && has_word && w > s &&
-            col + seg > WAX_MIME_FOLD_COLUMN) {
+        if (!first && has_word && w > s && col + seg > WAX_MIME_FOLD_COLUMN) {
             if (write) {
                 WAX_TRY(wax_sink_write(out, crlf, 2));
             }
@@ -160,9 +159,8 @@ enum {
 };
 
 #define SW_FROM(field, self)                                                   \
-    ((struct wax_mime_signed_writer *)((uint8_t *)(self) -                     \
-                                       offsetof(struct wax_mime_signed_writer, \
-                                                field)))
+    ((struct wax_mime_signed_writer *)((uint8_t *)(self)-offsetof(             \
+        struct wax_mime_signed_writer, field)))
 
 static wax_err
 sw_fail(struct wax_mime_signed_writer *w, wax_err err)
@@ -173,8 +171,7 @@ sw_fail(struct wax_mime_signed_writer *w, wax_err err)
     return w->err;
 }
 
-static wax_err sw_entity_write(wax_sink *self, const uint8_t *data,
-                               size_t len);
+static wax_err sw_entity_write(wax_sink *self, const uint8_t *data, size_t len);
 static wax_err sw_entity_close(wax_sink *self);
 static wax_err sw_sig_write(wax_sink *self, const uint8_t *data, size_t len);
 static wax_err sw_sig_close(wax_sink *self);
@@ -293,6 +290,9 @@ sw_sig_write(wax_sink *self, const uint8_t *data, size_t len)
     struct wax_mime_signed_writer *w = SW_FROM(sig_sink, self);
     WAX_TRY(w->err);
     WAX_TRY(sw_fail(w, sw_sig_start(w)));
+    if (len == 0) {
+        return WAX_OK;
+    }
     return sw_fail(w, wax_sink_write(&w->b64.sink, data, len));
 }
 
@@ -362,6 +362,9 @@ p7w_write(wax_sink *self, const uint8_t *data, size_t len)
     if (w->state != W_ENTITY) {
         w->err = WAX_ERR_MIME_WRITER_STATE;
         return w->err;
+    }
+    if (len == 0) {
+        return WAX_OK;
     }
     w->err = wax_sink_write(&w->b64.sink, data, len);
     return w->err;

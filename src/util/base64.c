@@ -41,12 +41,9 @@
 #define R64(M, b) R16(M, b) R16(M, (b) + 16) R16(M, (b) + 32) R16(M, (b) + 48)
 #define R256(M, b)                                                             \
     R64(M, b) R64(M, (b) + 64) R64(M, (b) + 128) R64(M, (b) + 192)
-#define R4096(M)                                                               \
-    R256(M, 0)                                                                 \
-    R256(M, 256)                                                               \
-    R256(M, 512) R256(M, 768) R256(M, 1024) R256(M, 1280) R256(M, 1536)        \
-        R256(M, 1792) R256(M, 2048) R256(M, 2304) R256(M, 2560) R256(M, 2816)  \
-            R256(M, 3072) R256(M, 3328) R256(M, 3584) R256(M, 3840)
+#define R1024(M, b)                                                            \
+    R256(M, b) R256(M, (b) + 256) R256(M, (b) + 512) R256(M, (b) + 768)
+#define R4096(M) R1024(M, 0) R1024(M, 1024) R1024(M, 2048) R1024(M, 3072)
 
 #define PAIR_ROW(i) {(uint8_t)B64_CHAR((i) >> 6), (uint8_t)B64_CHAR((i)&63)},
 static const uint8_t b64_pair[4096][2] = {R4096(PAIR_ROW)};
@@ -63,6 +60,35 @@ static const uint32_t b64_d1[256] = {R256(D1_ROW, 0)};
 static const uint32_t b64_d2[256] = {R256(D2_ROW, 0)};
 static const uint32_t b64_d3[256] = {R256(D3_ROW, 0)};
 
+static inline void
+store_be32(uint8_t *p, uint32_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap32(v);
+    memcpy(p, &v, 4);
+#else
+    for (int i = 0; i < 4; i++) {
+        p[i] = (uint8_t)(v >> (24 - 8 * i));
+    }
+#endif
+}
+
+static inline uint64_t
+load_be64(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+#else
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) {
+        v = v << 8 | p[i];
+    }
+    return v;
+#endif
+}
+
 static bool
 line_len_ok(size_t line_len)
 {
@@ -77,7 +103,15 @@ line_len_ok(size_t line_len)
 static void
 enc_groups(uint8_t *restrict out, const uint8_t *restrict in, size_t num_groups)
 {
-    /* two groups per round keep both lookups of each in flight */
+    /* two groups per round from one 8-byte load (6 bytes used) while at
+     * least 8 input bytes remain */
+    for (; num_groups >= 3; num_groups -= 2, in += 6, out += 8) {
+        uint64_t v = load_be64(in);
+        memcpy(out, b64_pair[v >> 52], 2);
+        memcpy(out + 2, b64_pair[(v >> 40) & 0xfff], 2);
+        memcpy(out + 4, b64_pair[(v >> 28) & 0xfff], 2);
+        memcpy(out + 6, b64_pair[(v >> 16) & 0xfff], 2);
+    }
     for (; num_groups >= 2; num_groups -= 2, in += 6, out += 8) {
         uint32_t a = (uint32_t)in[0] << 16 | (uint32_t)in[1] << 8 | in[2];
         uint32_t b = (uint32_t)in[3] << 16 | (uint32_t)in[4] << 8 | in[5];
@@ -119,6 +153,47 @@ is_b64_space(uint8_t c)
 }
 
 /*
+ * dec_fast decodes whole groups of plain alphabet characters from *PIN
+ * into OUT[*POS .. CAP), skipping whitespace between groups, and advances
+ * *PIN and *POS. It stops before the first group
+ * holding anything else ('=', an invalid byte, whitespace inside a group),
+ * which the careful path then handles.
+ */
+static void
+dec_fast(uint8_t *restrict out, size_t cap, size_t *pos, const uint8_t **pin,
+         const uint8_t *end)
+{
+    const uint8_t *p = *pin;
+    size_t o = *pos;
+    for (;;) {
+        size_t groups = (size_t)(end - p) / 4;
+        /* each group is stored as 4 bytes of which 3 count */
+        size_t room = cap - o < 4 ? 0 : (cap - o - 1) / 3;
+        if (groups > room) {
+            groups = room;
+        }
+        for (; groups > 0; groups--) {
+            uint32_t a =
+                b64_d0[p[0]] | b64_d1[p[1]] | b64_d2[p[2]] | b64_d3[p[3]];
+            if (a & B64_FAST_BAD) {
+                break;
+            }
+            store_be32(out + o, a << 8);
+            o += 3;
+            p += 4;
+        }
+        /* whitespace between groups (the line breaks) changes nothing */
+        if (p < end && is_b64_space(*p)) {
+            p++;
+            continue;
+        }
+        break;
+    }
+    *pin = p;
+    *pos = o;
+}
+
+/*
  * dec_run decodes from *PIN up to END into OUT[*POS .. CAP). It returns
  * WAX_OK when all input is consumed, WAX_ERR_BUF_TOO_SMALL when the next
  * output does not fit (state and *PIN stop right before the character that
@@ -135,23 +210,7 @@ dec_run(struct wax_b64_decoder *d, const uint8_t **pin, const uint8_t *end,
 
     while (p < end) {
         if (d->num_chars == 0 && !d->done) {
-            size_t groups = (size_t)(end - p) / 4;
-            size_t room = (cap - o) / 3;
-            if (groups > room) {
-                groups = room;
-            }
-            for (; groups > 0; groups--) {
-                uint32_t v =
-                    b64_d0[p[0]] | b64_d1[p[1]] | b64_d2[p[2]] | b64_d3[p[3]];
-                if (v & B64_FAST_BAD) {
-                    break;
-                }
-                out[o] = (uint8_t)(v >> 16);
-                out[o + 1] = (uint8_t)(v >> 8);
-                out[o + 2] = (uint8_t)v;
-                o += 3;
-                p += 4;
-            }
+            dec_fast(out, cap, &o, &p, end);
             if (p == end) {
                 break;
             }
@@ -301,6 +360,9 @@ wax_b64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const uint8_t *in,
     struct wax_b64_decoder d;
     dec_state_init(&d);
     *out_len = 0;
+    if (in_len == 0) {
+        return WAX_OK;
+    }
     const uint8_t *p = in;
     size_t pos = 0;
     WAX_TRY(dec_run(&d, &p, in + in_len, out, out_cap, &pos));
@@ -380,6 +442,9 @@ enc_sink_write(wax_sink *self, const uint8_t *data, size_t len)
     struct wax_b64_encoder *e = (struct wax_b64_encoder *)self;
     WAX_TRY(e->err);
     WAX_ENSURE(!e->closed, WAX_ERR_SINK_CLOSED);
+    if (len == 0) {
+        return WAX_OK;
+    }
     e->err = enc_write(e, data, len);
     return e->err;
 }

@@ -159,6 +159,21 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>
     if [ "$rc" -eq 2 ] && grep -q 'WAX_ERR_CLI_OUTPUT_IS_TERMINAL' "$T/tty.out"; then
         pass tty-encrypt-der-refused; else
         fail tty-encrypt-der-refused "exit $rc: $(head -c 300 "$T/tty.out")"; fi
+    # verified content with a terminal escape sequence is not sent to a
+    # terminal either; the same content to a file is fine
+    printf 'From: alice@example.org\r\nSubject: esc\r\n\r\nred \033[31m text\r\n' >"$T/esc.eml"
+    "$WAX" sign -i "$T/alice.pem" -o "$T/esc.signed" "$T/esc.eml" 2>"$T/err"
+    script -qec "'$WAX' verify --trust '$T/ca.crt' '$T/esc.signed'" /dev/null >"$T/tty.out" 2>&1
+    rc=$?
+    if [ "$rc" -eq 2 ] && grep -q 'WAX_ERR_CLI_OUTPUT_IS_TERMINAL' "$T/tty.out" &&
+        ! grep -q "$(printf '\033')\[31m" "$T/tty.out"; then pass tty-escape-refused; else
+        fail tty-escape-refused "exit $rc: $(head -c 300 "$T/tty.out" | cat -v)"; fi
+    expect_exit escape-to-file 0 "$WAX" verify --trust "$T/ca.crt" -o "$T/esc.out" "$T/esc.signed"
+    "$WAX" sign -i "$T/alice.pem" -o "$T/s-text.eml" "$T/m.eml" 2>"$T/err"
+    script -qec "'$WAX' verify --trust '$T/ca.crt' '$T/s-text.eml'" /dev/null >"$T/tty.out" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ] && grep -q xylophone "$T/tty.out"; then pass tty-text-allowed; else
+        fail tty-text-allowed "exit $rc: $(head -c 300 "$T/tty.out")"; fi
     # the same to a file is fine
     expect_exit der-to-file 0 "$WAX" sign -i "$T/alice.pem" --format der --detached \
         -o "$T/d.p7s" "$T/m.eml"

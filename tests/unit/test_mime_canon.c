@@ -21,6 +21,7 @@ static const struct {
     {"x", "x"},
     {"", ""},
     {"no line end at the end\nlast", "no line end at the end\r\nlast"},
+    {"\rb\n\n", "\rb\r\n\r\n"},
 };
 
 TEST(canon_line_ends_at_every_split_point)
@@ -35,13 +36,11 @@ TEST(canon_line_ends_at_every_split_point)
                 struct wax_mime_canon cn;
                 wax_mime_canon_init(&cn, wax_buf_sink(&out));
                 CHECK_OK(mt_feed(wax_mime_canon_sink(&cn), (const uint8_t *)in,
-                                 len, j > len ? SIZE_MAX : i,
-                                 j > len ? 0 : j));
+                                 len, j > len ? SIZE_MAX : i, j > len ? 0 : j));
                 CHECK_OK(wax_sink_close(wax_mime_canon_sink(&cn)));
                 CHECK(out.closed);
-                CHECK_MSG(out.len == strlen(canon_cases[c].want) &&
-                              memcmp(out.data, canon_cases[c].want, out.len) ==
-                                  0,
+                CHECK_MSG(mt_mem_is(out.data, out.len, canon_cases[c].want,
+                                    strlen(canon_cases[c].want)),
                           "case %zu cuts %zu,%zu", c, i, j);
                 CHECK_ERR(wax_sink_write(wax_mime_canon_sink(&cn),
                                          (const uint8_t *)"x", 1),
@@ -105,11 +104,10 @@ check_scan(const struct scan_want *w, size_t cut1, size_t cut2)
 TEST(scan_counts_at_every_split_point)
 {
     for (size_t c = 0; c < sizeof scan_cases / sizeof scan_cases[0]; c++) {
-        size_t len = scan_cases[c].len ? scan_cases[c].len
-                                       : strlen(scan_cases[c].in);
+        size_t len =
+            scan_cases[c].len ? scan_cases[c].len : strlen(scan_cases[c].in);
         for (size_t i = 0; i <= len + 1; i++) {
-            check_scan(&scan_cases[c], i > len ? SIZE_MAX : i,
-                       i > len ? 0 : i);
+            check_scan(&scan_cases[c], i > len ? SIZE_MAX : i, i > len ? 0 : i);
             CHECK_MSG(!wax_test_failed(), "scan case %zu cut %zu", c, i);
         }
     }
@@ -198,8 +196,8 @@ static const struct {
     {"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
      "aGVsbG8=\xe9\r\n",
      0, WAX_ERR_MIME_NOT_7BIT, 0},
-    {"Content-Transfer-Encoding: x-uue\r\n\r\nabc", 0,
-     WAX_ERR_MIME_UNKNOWN_CTE, 0},
+    {"Content-Transfer-Encoding: x-uue\r\n\r\nabc", 0, WAX_ERR_MIME_UNKNOWN_CTE,
+     0},
     {"Content-Type: text\r\n\r\nabc", 0, WAX_ERR_MIME_BAD_CONTENT_TYPE, 0},
 };
 
@@ -355,11 +353,9 @@ TEST(prepare_outputs_the_canonical_entity_at_every_split_point)
             CHECK_MSG(got == prep_cases[c].err, "case %zu cut %zu: got %s", c,
                       cut, wax_err_name(got));
             if (got == WAX_OK) {
-                size_t wl = prep_cases[c].want_len
-                                ? prep_cases[c].want_len
-                                : strlen(prep_cases[c].want);
-                CHECK_MSG(out.len == wl &&
-                              memcmp(out.data, prep_cases[c].want, wl) == 0,
+                size_t wl = prep_cases[c].want_len ? prep_cases[c].want_len
+                                                   : strlen(prep_cases[c].want);
+                CHECK_MSG(mt_mem_is(out.data, out.len, prep_cases[c].want, wl),
                           "case %zu cut %zu: output differs (%zu bytes)", c,
                           cut, out.len);
                 CHECK(out.closed);
@@ -391,8 +387,8 @@ TEST(prepare_long_body_streams_in_bounded_memory)
     wax_mime_prepare_init(&prep, wax_buf_sink(&out), WAX_MIME_ENCODE_QP,
                           prep_on_header, &log);
     wax_sink *s = wax_mime_prepare_sink(&prep);
-    CHECK_OK(wax_sink_write(s, (const uint8_t *)"Content-Type: text/plain\n\n",
-                            26));
+    CHECK_OK(
+        wax_sink_write(s, (const uint8_t *)"Content-Type: text/plain\n\n", 26));
     static uint8_t chunk[4096];
     for (size_t i = 0; i < sizeof chunk; i++) {
         chunk[i] = (i % 64 == 63) ? '\n' : (i % 7 == 0 ? 0xe9 : 'a');

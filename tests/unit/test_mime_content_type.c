@@ -15,8 +15,7 @@ param_is(const struct wax_mime_params *ps, const char *name, const char *want)
     uint8_t out[256];
     size_t n;
     bool present;
-    if (wax_mime_param_get(ps, out, sizeof out, &n, &present, name) !=
-        WAX_OK) {
+    if (wax_mime_param_get(ps, out, sizeof out, &n, &present, name) != WAX_OK) {
         return false;
     }
     return present && n == strlen(want) && memcmp(out, want, n) == 0;
@@ -160,16 +159,18 @@ static const struct {
     {"text/plain; a=x y", WAX_ERR_MIME_BAD_PARAM},
     {"text/plain; a=\"x\" y", WAX_ERR_MIME_BAD_PARAM},
     {"text/plain; a=1; A=2", WAX_ERR_MIME_DUPLICATE_PARAM},
-    {"multipart/mixed; boundary=a; boundary=\"a\"", WAX_ERR_MIME_DUPLICATE_PARAM},
+    {"multipart/mixed; boundary=a; boundary=\"a\"",
+     WAX_ERR_MIME_DUPLICATE_PARAM},
 };
 
 TEST(content_type_errors)
 {
     for (size_t i = 0; i < sizeof bad_types / sizeof bad_types[0]; i++) {
         ct.params.num_params = 99;
-        wax_err got = wax_mime_content_type_parse(&ct, mt_span(bad_types[i].in));
-        CHECK_MSG(got == bad_types[i].want, "case %zu (%s): got %s, want %s",
-                  i, bad_types[i].in, wax_err_name(got),
+        wax_err got =
+            wax_mime_content_type_parse(&ct, mt_span(bad_types[i].in));
+        CHECK_MSG(got == bad_types[i].want, "case %zu (%s): got %s, want %s", i,
+                  bad_types[i].in, wax_err_name(got),
                   wax_err_name(bad_types[i].want));
         CHECK_EQ_U64(ct.params.num_params, 99); /* untouched on failure */
     }
@@ -221,14 +222,14 @@ TEST(cte_parse)
     size_t off;
     enum wax_mime_cte cte;
     static const char h1[] = "Subject: x\r\n\r\n";
-    CHECK_OK(wax_mime_header_parse(&hdr, &off, (const uint8_t *)h1,
-                                   strlen(h1)));
+    CHECK_OK(
+        wax_mime_header_parse(&hdr, &off, (const uint8_t *)h1, strlen(h1)));
     CHECK_OK(wax_mime_header_cte(&cte, &hdr));
     CHECK_EQ_U64(cte, WAX_MIME_CTE_7BIT);
     static const char h2[] = "Content-Transfer-Encoding: base64\r\n"
                              "content-transfer-encoding: 7bit\r\n\r\n";
-    CHECK_OK(wax_mime_header_parse(&hdr, &off, (const uint8_t *)h2,
-                                   strlen(h2)));
+    CHECK_OK(
+        wax_mime_header_parse(&hdr, &off, (const uint8_t *)h2, strlen(h2)));
     CHECK_ERR(wax_mime_header_cte(&cte, &hdr), WAX_ERR_MIME_DUPLICATE_FIELD);
 }
 
@@ -372,22 +373,22 @@ static const struct {
     {"Content-Type: application/pkcs7-mime; smime-type=enveloped-data;"
      " name=smime.p7m",
      WAX_OK, WAX_MIME_SMIME_ENVELOPED_DATA, false, false, WAX_DIGEST_NONE},
-    {"Content-Type: application/pkcs7-mime; smime-type=Enveloped-Data",
-     WAX_OK, WAX_MIME_SMIME_ENVELOPED_DATA, false, false, WAX_DIGEST_NONE},
+    {"Content-Type: application/pkcs7-mime; smime-type=Enveloped-Data", WAX_OK,
+     WAX_MIME_SMIME_ENVELOPED_DATA, false, false, WAX_DIGEST_NONE},
     {"Content-Type: application/x-pkcs7-mime; smime-type=signed-data", WAX_OK,
      WAX_MIME_SMIME_SIGNED_DATA, true, false, WAX_DIGEST_NONE},
     {"Content-Type: application/pkcs7-mime; smime-type=authEnveloped-data",
      WAX_OK, WAX_MIME_SMIME_AUTH_ENVELOPED_DATA, false, false, WAX_DIGEST_NONE},
-    {"Content-Type: application/pkcs7-mime; smime-type=compressed-data",
-     WAX_OK, WAX_MIME_SMIME_COMPRESSED_DATA, false, false, WAX_DIGEST_NONE},
+    {"Content-Type: application/pkcs7-mime; smime-type=compressed-data", WAX_OK,
+     WAX_MIME_SMIME_COMPRESSED_DATA, false, false, WAX_DIGEST_NONE},
     {"Content-Type: application/pkcs7-mime; smime-type=certs-only", WAX_OK,
      WAX_MIME_SMIME_CERTS_ONLY, false, false, WAX_DIGEST_NONE},
     {"Content-Type: application/pkcs7-mime; name=smime.p7m", WAX_OK,
      WAX_MIME_SMIME_PKCS7_MIME, false, true, WAX_DIGEST_NONE},
     {"Content-Type: application/pkcs7-mime; name=certs.P7C", WAX_OK,
      WAX_MIME_SMIME_CERTS_ONLY, false, true, WAX_DIGEST_NONE},
-    {"Content-Type: application/pkcs7-mime; smime-type=foo; name=a.p7z",
-     WAX_OK, WAX_MIME_SMIME_COMPRESSED_DATA, false, true, WAX_DIGEST_NONE},
+    {"Content-Type: application/pkcs7-mime; smime-type=foo; name=a.p7z", WAX_OK,
+     WAX_MIME_SMIME_COMPRESSED_DATA, false, true, WAX_DIGEST_NONE},
     {"Content-Type: application/x-pkcs7-mime", WAX_OK,
      WAX_MIME_SMIME_PKCS7_MIME, true, false, WAX_DIGEST_NONE},
     {"Content-Type: application/octet-stream; name=smime.p7m", WAX_OK,

@@ -16,8 +16,8 @@ TEST(header_parses_fields_values_raw_and_body_offset)
                               "\r\n"
                               "body\r\n";
     size_t off;
-    CHECK_OK(wax_mime_header_parse(&hdr, &off, (const uint8_t *)msg,
-                                   strlen(msg)));
+    CHECK_OK(
+        wax_mime_header_parse(&hdr, &off, (const uint8_t *)msg, strlen(msg)));
     CHECK_EQ_U64(hdr.num_fields, 3);
     CHECK(mt_span_is(hdr.fields[0].name, "From"));
     CHECK(mt_span_is(hdr.fields[0].value, " a@b.example"));
@@ -36,8 +36,8 @@ TEST(header_accepts_bare_lf_and_mixed_line_ends)
 {
     static const char msg[] = "A: 1\nB: 2\r\n\tmore\nC: 3\r\n\nbody";
     size_t off;
-    CHECK_OK(wax_mime_header_parse(&hdr, &off, (const uint8_t *)msg,
-                                   strlen(msg)));
+    CHECK_OK(
+        wax_mime_header_parse(&hdr, &off, (const uint8_t *)msg, strlen(msg)));
     CHECK_EQ_U64(hdr.num_fields, 3);
     CHECK(mt_span_is(hdr.fields[0].raw, "A: 1\n"));
     CHECK(mt_span_is(hdr.fields[1].value, " 2\r\n\tmore"));
@@ -121,8 +121,8 @@ static const struct {
 TEST(header_rejects_malformed_sections_with_exact_errors)
 {
     for (size_t i = 0; i < sizeof bad_headers / sizeof bad_headers[0]; i++) {
-        size_t len = bad_headers[i].len ? bad_headers[i].len
-                                        : strlen(bad_headers[i].in);
+        size_t len =
+            bad_headers[i].len ? bad_headers[i].len : strlen(bad_headers[i].in);
         size_t off = 12345;
         hdr.num_fields = 77;
         wax_err got = wax_mime_header_parse(
@@ -199,8 +199,8 @@ TEST(header_find_and_get_are_case_insensitive_and_detect_duplicates)
                               "content-type: text/html\r\nMIME-version: 1.0\r\n"
                               "\r\n";
     size_t off;
-    CHECK_OK(wax_mime_header_parse(&hdr, &off, (const uint8_t *)msg,
-                                   strlen(msg)));
+    CHECK_OK(
+        wax_mime_header_parse(&hdr, &off, (const uint8_t *)msg, strlen(msg)));
     size_t i = 0;
     CHECK(wax_mime_header_find(&hdr, &i, "RECEIVED"));
     CHECK_EQ_U64(i, 0);
@@ -284,8 +284,8 @@ TEST(splitter_gives_the_same_result_at_every_split_point)
         wax_buf_init(&body, 1 << 16);
         struct split_log log = {0, 99, 0, &body};
         wax_mime_splitter_init(&sp, on_header, &log, wax_buf_sink(&body));
-        CHECK_OK(mt_feed(wax_mime_splitter_sink(&sp), (const uint8_t *)msg,
-                         len, cut > len ? SIZE_MAX : cut, cut > len ? 0 : cut));
+        CHECK_OK(mt_feed(wax_mime_splitter_sink(&sp), (const uint8_t *)msg, len,
+                         cut > len ? SIZE_MAX : cut, cut > len ? 0 : cut));
         CHECK(wax_mime_splitter_has_header(&sp));
         CHECK_OK(wax_sink_close(wax_mime_splitter_sink(&sp)));
         CHECK(body.closed);

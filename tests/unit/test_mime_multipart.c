@@ -78,8 +78,8 @@ run_mp(struct mp_log *log, const char *b, const char *body, size_t len,
        size_t cut1, size_t cut2)
 {
     wax_buf_init(&log->text, 1 << 20);
-    WAX_TRY(wax_mime_multipart_init(&mp, (const uint8_t *)b, strlen(b),
-                                    &events, log));
+    WAX_TRY(wax_mime_multipart_init(&mp, (const uint8_t *)b, strlen(b), &events,
+                                    log));
     wax_err err = mt_feed(wax_mime_multipart_sink(&mp), (const uint8_t *)body,
                           len, cut1, cut2);
     if (err == WAX_OK) {
@@ -150,8 +150,8 @@ static const struct {
      "\r\n--i--</0>"},
     /* errors */
     {"b", "--b\r\nA: 1\r\n\r\nx", false, WAX_ERR_MIME_NO_CLOSE_DELIMITER, NULL},
-    {"b", "--b\r\nA: 1\r\n\r\nx\r\n--b", false,
-     WAX_ERR_MIME_NO_CLOSE_DELIMITER, NULL},
+    {"b", "--b\r\nA: 1\r\n\r\nx\r\n--b", false, WAX_ERR_MIME_NO_CLOSE_DELIMITER,
+     NULL},
     {"b", "--b\r\nA: 1\r\n\r\nx\r\n--b\r\n", false,
      WAX_ERR_MIME_NO_CLOSE_DELIMITER, NULL},
     {"b", "no delimiter at all\r\n--c--\r\n", false, WAX_ERR_MIME_NO_DELIMITER,
@@ -176,14 +176,13 @@ check_mp_case(size_t c, size_t cut1, size_t cut2)
     struct mp_log log;
     log.descend_multipart = mp_cases[c].descend;
     const char *body = mp_cases[c].body;
-    wax_err got = run_mp(&log, mp_cases[c].boundary, body, strlen(body), cut1,
-                         cut2);
+    wax_err got =
+        run_mp(&log, mp_cases[c].boundary, body, strlen(body), cut1, cut2);
     CHECK_MSG(got == mp_cases[c].err, "case %zu cuts %zu,%zu: got %s, want %s",
               c, cut1, cut2, wax_err_name(got), wax_err_name(mp_cases[c].err));
     if (got == WAX_OK) {
         size_t wl = strlen(mp_cases[c].want);
-        CHECK_MSG(log.text.len == wl &&
-                      memcmp(log.text.data, mp_cases[c].want, wl) == 0,
+        CHECK_MSG(mt_mem_is(log.text.data, log.text.len, mp_cases[c].want, wl),
                   "case %zu cuts %zu,%zu: log \"%.*s\"", c, cut1, cut2,
                   (int)log.text.len, (const char *)log.text.data);
     }
@@ -233,8 +232,7 @@ TEST(multipart_padding_limit)
         for (int i = 0; i < WAX_MAX_MIME_PADDING + extra; i++) {
             body[o++] = ' ';
         }
-        o += (size_t)snprintf(body + o, sizeof body - o,
-                              "\r\n\r\nx\r\n--b--");
+        o += (size_t)snprintf(body + o, sizeof body - o, "\r\n\r\nx\r\n--b--");
         wax_err got = run_mp(&log, "b", body, o, SIZE_MAX, 0);
         CHECK_ERR(got, extra ? WAX_ERR_MIME_PADDING_TOO_LONG : WAX_OK);
         wax_buf_cleanup(&log.text);
@@ -330,12 +328,12 @@ TEST(multipart_init_and_sticky_errors)
     struct mp_log log;
     memset(&log, 0, sizeof log);
     wax_buf_init(&log.text, 1000);
-    CHECK_ERR(wax_mime_multipart_init(&mp, (const uint8_t *)"", 0, &events,
-                                      &log),
-              WAX_ERR_MIME_BAD_BOUNDARY);
-    CHECK_ERR(wax_sink_write(wax_mime_multipart_sink(&mp),
-                             (const uint8_t *)"x", 1),
-              WAX_ERR_MIME_BAD_BOUNDARY);
+    CHECK_ERR(
+        wax_mime_multipart_init(&mp, (const uint8_t *)"", 0, &events, &log),
+        WAX_ERR_MIME_BAD_BOUNDARY);
+    CHECK_ERR(
+        wax_sink_write(wax_mime_multipart_sink(&mp), (const uint8_t *)"x", 1),
+        WAX_ERR_MIME_BAD_BOUNDARY);
     wax_mime_multipart_cleanup(&mp);
     uint8_t b71[71];
     memset(b71, 'b', sizeof b71);
@@ -362,8 +360,8 @@ TEST(multipart_large_part_streams)
     struct mp_log log;
     memset(&log, 0, sizeof log);
     wax_buf_init(&log.text, (size_t)8 << 20);
-    CHECK_OK(wax_mime_multipart_init(&mp, (const uint8_t *)"b", 1, &events,
-                                     &log));
+    CHECK_OK(
+        wax_mime_multipart_init(&mp, (const uint8_t *)"b", 1, &events, &log));
     wax_sink *s = wax_mime_multipart_sink(&mp);
     CHECK_OK(wax_sink_write(s, (const uint8_t *)"--b\r\n\r\n", 7));
     static uint8_t chunk[65536];
@@ -435,8 +433,8 @@ run_signed(struct wax_buf *content, struct wax_buf *sig, struct outer_log *log,
     wax_buf_init(sig, 1 << 16);
     wax_mime_signed_split_init(&ss, wax_buf_sink(content), wax_buf_sink(sig),
                                on_outer, log);
-    wax_err err = mt_feed(wax_mime_signed_split_sink(&ss),
-                          (const uint8_t *)msg, len, cut1, cut2);
+    wax_err err = mt_feed(wax_mime_signed_split_sink(&ss), (const uint8_t *)msg,
+                          len, cut1, cut2);
     if (err == WAX_OK) {
         err = wax_sink_close(wax_mime_signed_split_sink(&ss));
     }
@@ -594,15 +592,15 @@ TEST(p7m_reader)
 {
     static struct wax_mime_p7m_reader r;
     for (size_t i = 0; i < sizeof p7m_cases / sizeof p7m_cases[0]; i++) {
-        size_t len = p7m_cases[i].len ? p7m_cases[i].len
-                                      : strlen(p7m_cases[i].msg);
+        size_t len =
+            p7m_cases[i].len ? p7m_cases[i].len : strlen(p7m_cases[i].msg);
         for (size_t cut = 0; cut <= len; cut++) {
             struct wax_buf out;
             wax_buf_init(&out, 1 << 16);
             wax_mime_p7m_reader_init(&r, wax_buf_sink(&out), NULL, NULL);
-            wax_err got = mt_feed(wax_mime_p7m_reader_sink(&r),
-                                  (const uint8_t *)p7m_cases[i].msg, len, cut,
-                                  cut);
+            wax_err got =
+                mt_feed(wax_mime_p7m_reader_sink(&r),
+                        (const uint8_t *)p7m_cases[i].msg, len, cut, cut);
             if (got == WAX_OK) {
                 got = wax_sink_close(wax_mime_p7m_reader_sink(&r));
             }

@@ -10,8 +10,8 @@
 static wax_err
 field_to(struct wax_buf *out, const char *name, const char *value)
 {
-    return wax_mime_write_field(wax_buf_sink(out), name,
-                                (const uint8_t *)value, strlen(value));
+    return wax_mime_write_field(wax_buf_sink(out), name, (const uint8_t *)value,
+                                strlen(value));
 }
 
 TEST(write_field_folds_at_78_columns)
@@ -31,29 +31,34 @@ TEST(write_field_folds_at_78_columns)
         /* a line of exactly 78 stays, 79 folds; never a line of white
          * space only; tabs fold too */
         {"X",
-         "short bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" "bbbbbbbbbbbbbbbbbbbbbbbbbb",
-         "X: short\r\n bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\r\n"},
+         "short bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+         "bbbbbbbbbbbbbbbbbbbbbbbbbb",
+         "X: short\r\n bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+         "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\r\n"},
         {"X",
-         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "aaaaaaaaa bbbbb",
-         "X: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "aaaaaaaaaaaa bbbbb\r\n"},
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaa bbbbb",
+         "X: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaa bbbbb\r\n"},
         {"X",
-         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "aaaaaaaaa bbbbbb",
-         "X: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "aaaaaaaaaaaa\r\n bbbbbb\r\n"},
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaa bbbbbb",
+         "X: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaa\r\n bbbbbb\r\n"},
+        {"X", "abc   ", "X: abc   \r\n"},
         {"X",
-         "abc   ",
-         "X: abc   \r\n"},
-        {"X",
-         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "aaaaaaaaaaaaaaa\tb",
-         "X: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "aaaaaaaaaaaaaaaaaa\r\n\tb\r\n"},
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaa\tb",
+         "X: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaaaa\r\n\tb\r\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct wax_buf out;
         wax_buf_init(&out, 4096);
         CHECK_OK(field_to(&out, cases[i].name, cases[i].value));
-        CHECK_MSG(out.len == strlen(cases[i].want) &&
-                      memcmp(out.data, cases[i].want, out.len) == 0,
-                  "case %zu: got \"%.*s\"", i, (int)out.len,
-                  (const char *)out.data);
+        CHECK_MSG(
+            mt_mem_is(out.data, out.len, cases[i].want, strlen(cases[i].want)),
+            "case %zu: got \"%.*s\"", i, (int)out.len, (const char *)out.data);
         wax_buf_cleanup(&out);
     }
 }
@@ -185,8 +190,7 @@ make_boundary(char b[WAX_MIME_BOUNDARY_SIZE])
 TEST(signed_writer_is_byte_exact_and_round_trips)
 {
     size_t off;
-    CHECK_OK(wax_mime_header_parse(&outer_hdr, &off,
-                                   (const uint8_t *)outer_msg,
+    CHECK_OK(wax_mime_header_parse(&outer_hdr, &off, (const uint8_t *)outer_msg,
                                    strlen(outer_msg)));
     char b[WAX_MIME_BOUNDARY_SIZE];
     make_boundary(b);
@@ -217,10 +221,10 @@ TEST(signed_writer_is_byte_exact_and_round_trips)
             CHECK_OK(wax_sink_close(s));
         }
         CHECK(out.closed);
-        CHECK_MSG(out.len == strlen(signed_want) &&
-                      memcmp(out.data, signed_want, out.len) == 0,
-                  "mode %d: got \"%.*s\"", mode, (int)out.len,
-                  (const char *)out.data);
+        CHECK_MSG(
+            mt_mem_is(out.data, out.len, signed_want, strlen(signed_want)),
+            "mode %d: got \"%.*s\"", mode, (int)out.len,
+            (const char *)out.data);
 
         /* and back: the split gives the entity and the signature */
         struct wax_buf content, sigout;
@@ -345,25 +349,24 @@ TEST(p7m_writer_is_byte_exact_and_round_trips)
          "Content-Disposition: attachment; filename=smime.p7c\r\n"},
     };
     size_t off;
-    CHECK_OK(wax_mime_header_parse(&outer_hdr, &off,
-                                   (const uint8_t *)outer_msg,
+    CHECK_OK(wax_mime_header_parse(&outer_hdr, &off, (const uint8_t *)outer_msg,
                                    strlen(outer_msg)));
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct wax_buf out;
         wax_buf_init(&out, 1 << 16);
         struct wax_mime_p7m_writer w;
-        CHECK_OK(wax_mime_p7m_writer_init(&w, wax_buf_sink(&out),
-                                          cases[i].type));
+        CHECK_OK(
+            wax_mime_p7m_writer_init(&w, wax_buf_sink(&out), cases[i].type));
         CHECK_ERR(wax_sink_write(wax_mime_p7m_writer_sink(&w),
                                  (const uint8_t *)"x", 1),
                   WAX_ERR_MIME_WRITER_STATE);
-        CHECK_OK(wax_mime_p7m_writer_init(&w, wax_buf_sink(&out),
-                                          cases[i].type));
+        CHECK_OK(
+            wax_mime_p7m_writer_init(&w, wax_buf_sink(&out), cases[i].type));
         CHECK_OK(wax_mime_p7m_writer_begin(&w, &outer_hdr));
         CHECK_ERR(wax_mime_p7m_writer_begin(&w, &outer_hdr),
                   WAX_ERR_MIME_WRITER_STATE);
-        CHECK_OK(wax_mime_p7m_writer_init(&w, wax_buf_sink(&out),
-                                          cases[i].type));
+        CHECK_OK(
+            wax_mime_p7m_writer_init(&w, wax_buf_sink(&out), cases[i].type));
         wax_buf_reset(&out);
         CHECK_OK(wax_mime_p7m_writer_begin(&w, &outer_hdr));
         wax_sink *s = wax_mime_p7m_writer_sink(&w);
@@ -376,8 +379,7 @@ TEST(p7m_writer_is_byte_exact_and_round_trips)
                  "From: a@example.org\r\nTo: b@example.org\r\n"
                  "Subject: test\r\nMIME-Version: 1.0\r\n%s\r\nMAMCAQE=\r\n",
                  cases[i].ct_and_cd);
-        CHECK_MSG(out.len == strlen(want) &&
-                      memcmp(out.data, want, out.len) == 0,
+        CHECK_MSG(mt_mem_is(out.data, out.len, want, strlen(want)),
                   "case %zu: got \"%.*s\"", i, (int)out.len,
                   (const char *)out.data);
 
@@ -385,8 +387,8 @@ TEST(p7m_writer_is_byte_exact_and_round_trips)
         struct wax_buf back;
         wax_buf_init(&back, 1 << 16);
         wax_mime_p7m_reader_init(&r, wax_buf_sink(&back), NULL, NULL);
-        CHECK_OK(wax_sink_write(wax_mime_p7m_reader_sink(&r), out.data,
-                                out.len));
+        CHECK_OK(
+            wax_sink_write(wax_mime_p7m_reader_sink(&r), out.data, out.len));
         CHECK_OK(wax_sink_close(wax_mime_p7m_reader_sink(&r)));
         CHECK_MEM(back.data, back.len, "\x30\x03\x02\x01\x01", 5);
         CHECK_EQ_U64(r.info.type, cases[i].type);
@@ -474,8 +476,8 @@ TEST(sign_flow_scan_choose_prepare_write_then_split)
     CHECK_OK(wax_sink_write(wax_mime_signed_writer_sink(&sw), digest_copy.data,
                             digest_copy.len));
     CHECK_OK(wax_sink_close(wax_mime_signed_writer_sink(&sw)));
-    CHECK_OK(wax_mime_signed_writer_finish(&sw, (const uint8_t *)"\x30\x00",
-                                           2));
+    CHECK_OK(
+        wax_mime_signed_writer_finish(&sw, (const uint8_t *)"\x30\x00", 2));
     wax_mime_prepare_cleanup(&prep);
 
     /* verify side: the first part is exactly the entity that was signed */

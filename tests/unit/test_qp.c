@@ -576,6 +576,7 @@ TEST(qp_streams_push_large_chunks_and_errors_stick)
     struct fail_sink f = {{fail_write, fail_close}, 0, 0, 0, SIZE_MAX};
     struct wax_qp_encoder enc;
     wax_qp_encoder_init(&enc, &f.sink, WAX_QP_BINARY);
+    CHECK_OK(wax_sink_write(&enc.sink, NULL, 0));
     for (size_t i = 0; i < sizeof(in); i++) {
         CHECK_OK(wax_sink_write(&enc.sink, in + i, 1));
     }
@@ -608,6 +609,7 @@ TEST(qp_streams_push_large_chunks_and_errors_stick)
         wax_qp_encode(text, sizeof(text), &tl, in, sizeof(in), WAX_QP_BINARY));
     f = (struct fail_sink){{fail_write, fail_close}, 0, 0, 0, SIZE_MAX};
     wax_qp_decoder_init(&dec, &f.sink);
+    CHECK_OK(wax_sink_write(&dec.sink, NULL, 0));
     for (size_t i = 0; i < tl; i += 3) {
         CHECK_OK(wax_sink_write(&dec.sink, text + i, tl - i < 3 ? tl - i : 3));
     }
