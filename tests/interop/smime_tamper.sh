@@ -5,7 +5,8 @@
 # verdict and that NO output file was written (SECURITY.md rule 1).
 #  - a message tampered after signing (wax's own, clear and opaque DER;
 #    openssl's, clear and opaque) -> INVALID, WAX_ERR_CMS_DIGEST_MISMATCH;
-#    openssl agrees that it is bad;
+#    openssl agrees that it is bad; openssl's DER with a broken structure
+#    -> INVALID;
 #  - the right signature without a trust anchor -> UNTRUSTED; bound to
 #    another address -> VALID_SIGNER_MISMATCH;
 #  - openssl's AES-GCM object with one ciphertext byte changed, and an
@@ -73,6 +74,17 @@ for f in clear opaque; do
         refused "openssl-$f-tampered" $inform "$T/ossl-$f-t.sig" "${w[@]}"
     fi
 done
+
+# ---- openssl's DER signature with a broken structure (the SignedData
+# version's INTEGER tag, byte 23, made 0xFF): INVALID, not a silent failure
+if [ -f "$T/ossl-opaque.sig" ] &&
+    [ "$(od -An -tx1 -j23 -N1 "$T/ossl-opaque.sig" | tr -d ' ')" = 02 ]; then
+    perl -0777 -pe 'substr($_, 23, 1) = "\xff"' "$T/ossl-opaque.sig" >"$T/ossl-broken.sig"
+    wax_expect openssl-der-broken-structure-wax-verify-invalid 1 INVALID none verify \
+        --trust "$ROOT" --from alice@example.org "$T/ossl-broken.sig"
+elif [ -f "$T/ossl-opaque.sig" ]; then
+    fail openssl-der-broken-structure "byte 23 of openssl's SignedData is not the version tag"
+fi
 
 # ---- good signatures, wrong trust or binding
 if [ -f "$T/ossl-clear.sig" ]; then
