@@ -62,6 +62,13 @@ stream(const char *path, wax_sink *sink, bool *read_failed)
             break;
         }
         err = wax_sink_write(sink, chunk, (size_t)n);
+        if (err != WAX_OK) {
+            /* The operation failed on the input. Its report is written by
+             * close(), which returns the same sticky error: close it so
+             * that the verdict (INVALID, DECRYPT_FAILED) is reported. */
+            wax_err close_err = wax_sink_close(sink);
+            (void)close_err;
+        }
     }
     free(chunk);
     if (path != NULL) {
