@@ -130,6 +130,17 @@ looks_binary(const uint8_t *data, size_t len)
 }
 
 static wax_err
+output_flush(struct cli_output *o)
+{
+    WAX_TRY(o->err);
+    if (o->buf_len > 0) {
+        o->err = write_all(o->fd, o->buf, o->buf_len);
+        o->buf_len = 0;
+    }
+    return o->err;
+}
+
+static wax_err
 output_write(wax_sink *self, const uint8_t *data, size_t len)
 {
     struct cli_output *o = (struct cli_output *)self;
@@ -145,15 +156,41 @@ output_write(wax_sink *self, const uint8_t *data, size_t len)
         o->err = WAX_ERR_CLI_OUTPUT_IS_TERMINAL;
         return o->err;
     }
-    o->err = write_all(o->fd, data, len);
-    return o->err;
+    if (o->buf == NULL) {
+        o->buf = malloc(CLI_OUTPUT_BUF);
+        if (o->buf == NULL) {
+            o->err = WAX_ERR_NOMEM;
+            return o->err;
+        }
+    }
+    if (len > CLI_OUTPUT_BUF - o->buf_len) {
+        WAX_TRY(output_flush(o));
+    }
+    if (len >= CLI_OUTPUT_BUF) {
+        o->err = write_all(o->fd, data, len);
+        return o->err;
+    }
+    memcpy(o->buf + o->buf_len, data, len);
+    o->buf_len += len;
+    return WAX_OK;
 }
 
 static wax_err
 output_close(wax_sink *self)
 {
     struct cli_output *o = (struct cli_output *)self;
-    return o->err;
+    return o->opened ? output_flush(o) : o->err;
+}
+
+static void
+output_free_buffer(struct cli_output *o)
+{
+    if (o->buf != NULL) {
+        wax_wipe(o->buf, CLI_OUTPUT_BUF); /* it may hold plaintext */
+        free(o->buf);
+        o->buf = NULL;
+    }
+    o->buf_len = 0;
 }
 
 void
@@ -181,6 +218,14 @@ cli_output_commit(struct cli_output *o, bool create_empty)
     if (!o->opened && create_empty) {
         WAX_TRY(output_open(o));
     }
+    if (o->opened) {
+        wax_err err = output_flush(o);
+        output_free_buffer(o);
+        if (err != WAX_OK) {
+            cli_output_abort(o);
+            return err;
+        }
+    }
     if (!o->opened || o->to_stdout) {
         return WAX_OK;
     }
@@ -205,6 +250,7 @@ cli_output_commit(struct cli_output *o, bool create_empty)
 void
 cli_output_abort(struct cli_output *o)
 {
+    output_free_buffer(o);
     if (o->to_stdout) {
         return;
     }

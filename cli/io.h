@@ -46,8 +46,14 @@ struct cli_output {
     bool to_stdout;
     int fd;
     char tmp_path[4096];
+    uint8_t *buf; /* write-behind buffer of CLI_OUTPUT_BUF bytes */
+    size_t buf_len;
     wax_err err;
 };
+
+/* Bytes of output gathered before one write(2): the layers above push
+ * line-sized pieces, which must not each cost a system call. */
+#define CLI_OUTPUT_BUF ((size_t)64 << 10)
 
 void cli_output_init(struct cli_output *o, const char *path, bool binary);
 wax_sink *cli_output_sink(struct cli_output *o);

@@ -119,11 +119,54 @@ scan_line_end(struct wax_mime_scan *s, bool after_cr)
     s->from_matched = 0;
 }
 
+/* plain_run_end: the end of the run of bytes from I on that are 7-bit,
+ * not NUL and not a line end, tested eight at a time (SWAR: a byte is
+ * special when it is zero, has its top bit set, or equals CR or LF). */
+static size_t
+plain_run_end(const uint8_t *data, size_t i, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    const uint64_t highs = 0x8080808080808080ull;
+    while (len - i >= 8) {
+        uint64_t x;
+        memcpy(&x, data + i, 8);
+        uint64_t cr = x ^ (ones * '\r');
+        uint64_t lf = x ^ (ones * '\n');
+        uint64_t special = ((x - ones) | (cr - ones) | (lf - ones) | x) & highs;
+        if (special != 0) {
+            break;
+        }
+        i += 8;
+    }
+    while (i < len && data[i] > 0 && data[i] < 0x80 && data[i] != '\r' &&
+           data[i] != '\n') {
+        i++;
+    }
+    return i;
+}
+
 static void
 scan_bytes(struct wax_mime_scan *s, const uint8_t *data, size_t len)
 {
     s->num_bytes += len;
     for (size_t i = 0; i < len; i++) {
+        /* Fast path: inside a line and past the "From " check, a run of
+         * plain 7-bit bytes only lengthens the line. */
+        if (!s->pending_cr &&
+            !(s->line_len == s->from_matched && s->from_matched < 5)) {
+            size_t j = plain_run_end(data, i, len);
+            if (j > i) {
+                s->line_len += j - i;
+                if (s->line_len > s->max_line_len) {
+                    s->max_line_len = s->line_len;
+                }
+                s->last = data[j - 1];
+                i = j;
+                if (i == len) {
+                    break;
+                }
+            }
+        }
         uint8_t c = data[i];
         if (s->pending_cr) {
             s->pending_cr = false;
