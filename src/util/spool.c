@@ -93,6 +93,22 @@ open_tmpfile(const char *dir, int *out_fd)
     return WAX_OK;
 }
 
+/* spool_flush writes the file-mode write-behind buffer to the file. */
+static wax_err
+spool_flush(struct wax_spool *sp)
+{
+    if (sp->fd < 0 || sp->mem_len == 0) {
+        return WAX_OK;
+    }
+    wax_err err = write_all(sp->fd, sp->mem, sp->mem_len);
+    wax_wipe(sp->mem, sp->mem_len);
+    sp->mem_len = 0;
+    return err;
+}
+
+/* spool_to_file moves the content to an unlinked temporary file; the
+ * memory buffer stays as the file's write-behind buffer, so that the
+ * small writes of the layers above do not each cost a system call. */
 static wax_err
 spool_to_file(struct wax_spool *sp)
 {
@@ -105,35 +121,33 @@ spool_to_file(struct wax_spool *sp)
     }
     int fd;
     WAX_TRY(open_tmpfile(dir, &fd));
-    wax_err err = write_all(fd, sp->mem, sp->mem_len);
-    if (err != WAX_OK) {
-        close(fd);
-        return err;
-    }
-    wax_wipe(sp->mem, sp->mem_len);
-    free(sp->mem);
-    sp->mem = NULL;
-    sp->mem_len = 0;
     sp->fd = fd;
-    return WAX_OK;
+    return spool_flush(sp);
 }
 
 static wax_err
 spool_write_inner(struct wax_spool *sp, const uint8_t *data, size_t len)
 {
-    if (sp->fd < 0 && len <= sp->threshold - sp->mem_len) {
-        if (sp->mem == NULL) {
-            sp->mem = malloc(sp->threshold);
-            WAX_ENSURE(sp->mem != NULL, WAX_ERR_NOMEM);
-        }
+    if (sp->mem == NULL) {
+        sp->mem = malloc(sp->threshold);
+        WAX_ENSURE(sp->mem != NULL, WAX_ERR_NOMEM);
+    }
+    if (len <= sp->threshold - sp->mem_len) {
         memcpy(sp->mem + sp->mem_len, data, len);
         sp->mem_len += len;
         return WAX_OK;
     }
     if (sp->fd < 0) {
         WAX_TRY(spool_to_file(sp));
+    } else {
+        WAX_TRY(spool_flush(sp));
     }
-    return write_all(sp->fd, data, len);
+    if (len >= sp->threshold) {
+        return write_all(sp->fd, data, len);
+    }
+    memcpy(sp->mem, data, len);
+    sp->mem_len = len;
+    return WAX_OK;
 }
 
 static wax_err
@@ -158,6 +172,8 @@ spool_close(wax_sink *self)
     struct wax_spool *sp = (struct wax_spool *)self;
     WAX_TRY(sp->err);
     WAX_ENSURE(sp->state == WAX_SPOOL_WRITING, WAX_ERR_SINK_CLOSED);
+    sp->err = spool_flush(sp);
+    WAX_TRY(sp->err);
     sp->state = WAX_SPOOL_CLOSED;
     return WAX_OK;
 }
