@@ -851,3 +851,46 @@ TEST(smime_verify_legacy_media_types)
     wax_buf_cleanup(&out);
     wax_buf_cleanup(&sm);
 }
+
+TEST(smime_verify_pem_forms)
+{
+    struct sf_list anchors;
+    struct wax_smime_verify_opts vo = sf_verify_opts(&anchors);
+    vo.from = "alice@example.org";
+    struct wax_smime_report rep;
+    struct wax_buf sm, out;
+    CHECK_ERR(sign_alice(msg_plain, false, WAX_SMIME_FORMAT_PEM, false, &sm),
+              WAX_OK);
+    /* the older label, CRLF line ends, white space before */
+    CHECK(replace_in(&sm, "-----BEGIN CMS-----\n",
+                     "\r\n-----BEGIN PKCS7-----\r\n"));
+    CHECK(replace_in(&sm, "-----END CMS-----", "-----END PKCS7-----"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep), WAX_OK);
+    CHECK(rep.layers[0].form == WAX_SMIME_FORM_PEM);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* no END line */
+    uint8_t *end = (uint8_t *)strstr((char *)sm.data, "-----END");
+    CHECK(end != NULL);
+    CHECK_ERR(
+        verify_buf(&vo, sm.data, (size_t)(end - sm.data), NULL, 0, &out, &rep),
+        WAX_ERR_SMIME_BAD_PEM);
+    CHECK(rep.verdict == WAX_SMIME_INVALID && out.len == 0);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* an RFC 1421 header inside the block */
+    CHECK(replace_in(&sm, "-----BEGIN PKCS7-----\r\n",
+                     "-----BEGIN PKCS7-----\r\nProc-Type: 4,ENCRYPTED\r\n"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep),
+              WAX_ERR_SMIME_BAD_PEM);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* base64 damage */
+    CHECK(replace_in(&sm, "Proc-Type: 4,ENCRYPTED\r\n", "!"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep),
+              WAX_ERR_BASE64_INVALID_CHAR);
+    CHECK(out.len == 0);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    wax_buf_cleanup(&sm);
+}
