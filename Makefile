@@ -54,7 +54,7 @@ TEST_BINS := $(BUILD)/tests/test-unit $(BUILD)/tests/test-vectors
 .PHONY: all deps deps-check check test asan fuzz fuzz-smoke bench demo install \
         format format-check check-source clean
 
-all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/wax
+all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/wax $(BUILD)/wax-mkcert
 
 # ---- dependencies: install with apt-get as root, else print the one line.
 deps: $(DEPS_STAMP)
@@ -81,6 +81,10 @@ $(SHARED_LIB): $(LIB_OBJS)
 $(BUILD)/wax: $(CLI_OBJS) $(STATIC_LIB)
 	$(CC) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(PKG_LIBS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS)
 
+# wax-mkcert: throwaway certificates for the demo and the tests (no openssl).
+$(BUILD)/wax-mkcert: $(BUILD)/obj/tools/wax-mkcert.o $(STATIC_LIB)
+	$(CC) -o $@ $< $(STATIC_LIB) $(PKG_LIBS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS)
+
 # ---- tests
 $(BUILD)/tests/test-unit: $(UNIT_OBJS) $(HARNESS_OBJ) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
@@ -98,7 +102,8 @@ test: check
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g" EXTRA_CFLAGS="$(ASAN_FLAGS)" \
-		build/asan/wax build/asan/tests/test-unit build/asan/tests/test-vectors
+		build/asan/wax build/asan/wax-mkcert build/asan/tests/test-unit \
+		build/asan/tests/test-vectors
 	ASAN_OPTIONS=detect_leaks=1 tests/run build/asan
 
 # ---- fuzzing: the library is compiled once with coverage instrumentation
@@ -153,4 +158,4 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
--include $(FUZZ_LIB_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VECTOR_OBJS:.o=.d) $(HARNESS_OBJ:.o=.d)
+-include $(FUZZ_LIB_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(BUILD)/obj/tools/wax-mkcert.d $(UNIT_OBJS:.o=.d) $(VECTOR_OBJS:.o=.d) $(HARNESS_OBJ:.o=.d)

@@ -104,8 +104,8 @@ output_open(struct cli_output *o)
         o->opened = true;
         return WAX_OK;
     }
-    int n = snprintf(o->tmp_path, sizeof o->tmp_path, "%s.wax-tmp-XXXXXX",
-                     o->path);
+    int n =
+        snprintf(o->tmp_path, sizeof o->tmp_path, "%s.wax-tmp-XXXXXX", o->path);
     WAX_ENSURE(n > 0 && (size_t)n < sizeof o->tmp_path, WAX_ERR_CLI_FILE);
     mode_t old = umask(077);
     o->fd = mkstemp(o->tmp_path);
@@ -203,7 +203,8 @@ cli_output_abort(struct cli_output *o)
 static wax_err
 copy_password(char *out, size_t out_cap, const char *text, size_t len)
 {
-    WAX_ENSURE(len < out_cap && len <= CLI_MAX_PASSWORD, WAX_ERR_LIMIT_EXCEEDED);
+    WAX_ENSURE(len < out_cap && len <= CLI_MAX_PASSWORD,
+               WAX_ERR_LIMIT_EXCEEDED);
     memcpy(out, text, len);
     out[len] = '\0';
     return WAX_OK;

@@ -13,6 +13,8 @@
 
 #include <wax/der.h>
 
+#include "reader_internal.h"
+
 enum ber_state {
     BER_ST_HEADER = 0, /* reading identifier and length octets */
     BER_ST_PRIM,       /* reading the contents of a primitive element */
@@ -37,36 +39,6 @@ static wax_err ber_sink_close(wax_sink *self);
 
 /* ------------------------------------------------------------------ */
 /* Tag classification.                                                 */
-
-/* string_type: universal types that BER may encode in constructed form as
- * a series of segments (X.690 §8.7.3, §8.6.4, §8.23.6; UTCTime and
- * GeneralizedTime are VisibleString types). The same list as the strict
- * reader's, so that what a capture merges is what DER forbids
- * constructed; ObjectDescriptor is left out there too. */
-static bool
-string_type(int number)
-{
-    switch (number) {
-    case 3:  /* BIT STRING */
-    case 4:  /* OCTET STRING */
-    case 12: /* UTF8String */
-    case 18: /* NumericString */
-    case 19: /* PrintableString */
-    case 20: /* TeletexString */
-    case 21: /* VideotexString */
-    case 22: /* IA5String */
-    case 23: /* UTCTime */
-    case 24: /* GeneralizedTime */
-    case 25: /* GraphicString */
-    case 26: /* VisibleString */
-    case 27: /* GeneralString */
-    case 28: /* UniversalString */
-    case 30: /* BMPString */
-        return true;
-    default:
-        return false;
-    }
-}
 
 /* tag_form_valid: universal types whose form X.690 fixes (§8.2 to §8.5,
  * §8.9 to §8.12, §8.19, §8.20). */
@@ -251,7 +223,7 @@ cap_begin(struct wax_ber_reader *r, size_t idx)
         return WAX_OK;
     }
     if ((f->tag & WAX_DER_CONSTRUCTED) &&
-        string_type(UNIVERSAL_NUMBER(f->tag))) {
+        wax_der_is_string_type(UNIVERSAL_NUMBER(f->tag))) {
         /* merged into one primitive string (X.690 §10.2) */
         r->cap_merge = idx;
         r->cap_exact = false;

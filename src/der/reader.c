@@ -15,10 +15,9 @@
 /* ------------------------------------------------------------------ */
 /* Identifier and length octets.                                       */
 
-/* Universal types whose DER encoding is always primitive and that BER
- * allows to be constructed: the string types (X.690 §10.2, §8.23). */
-static bool
-is_string_type(uint32_t number)
+/* See reader_internal.h. */
+bool
+wax_der_is_string_type(uint32_t number)
 {
     switch (number) {
     case 3:  /* BIT STRING */
@@ -112,7 +111,7 @@ read_tag(const uint8_t *p, size_t n, size_t *io_pos, uint32_t *out_tag)
         bool constructed = (tag & WAX_DER_CONSTRUCTED) != 0;
         /* [UNIVERSAL 0] is the end-of-contents marker of BER only */
         WAX_ENSURE(number != 0, WAX_ERR_DER_BAD_TAG);
-        WAX_ENSURE(!(constructed && is_string_type(number)),
+        WAX_ENSURE(!(constructed && wax_der_is_string_type(number)),
                    WAX_ERR_DER_CONSTRUCTED_STRING);
         WAX_ENSURE(!(constructed && is_always_primitive(number)),
                    WAX_ERR_DER_BAD_TAG);

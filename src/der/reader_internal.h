@@ -18,4 +18,12 @@
 wax_err wax_der_read_header(const struct wax_span *in, uint32_t *out_tag,
                             size_t *out_header_len, size_t *out_len);
 
+/*
+ * wax_der_is_string_type: universal type numbers whose DER encoding is
+ * always primitive and that BER allows in constructed form (X.690 §10.2,
+ * §8.23): the string and time types. ObjectDescriptor is left out. The
+ * strict reader rejects them constructed; the BER capture merges them.
+ */
+bool wax_der_is_string_type(uint32_t number);
+
 #endif

@@ -431,8 +431,10 @@ enc_write(struct wax_b64_encoder *e, const uint8_t *data, size_t len)
     WAX_TRY(enc_push(e, data, groups));
     data += 3 * groups;
     len -= 3 * groups;
-    memcpy(e->carry + e->carry_len, data, len);
-    e->carry_len += len;
+    if (len > 0) {
+        memcpy(e->carry + e->carry_len, data, len);
+        e->carry_len += len;
+    }
     return WAX_OK;
 }
 

@@ -170,9 +170,14 @@ wax_pem_decode(const struct wax_pem_block *b, uint8_t *out, size_t out_cap,
 bool
 wax_pem_looks_like(const uint8_t *text, size_t text_len)
 {
-    struct wax_pem_reader r;
-    struct wax_pem_block b;
-    bool present = false;
-    wax_pem_reader_init(&r, text, text_len);
-    return wax_pem_next(&r, &b, &present) == WAX_OK && present;
+    /* A boundary anywhere decides: a damaged PEM file must get a PEM error,
+     * not be mistaken for DER. */
+    static const char begin[] = "-----BEGIN ";
+    const size_t n = sizeof begin - 1;
+    for (size_t i = 0; i + n <= text_len; i++) {
+        if (text[i] == '-' && memcmp(text + i, begin, n) == 0) {
+            return true;
+        }
+    }
+    return false;
 }

@@ -112,6 +112,12 @@ expect_exit key_only_exit_1 1 "$WAX" cert show "$dir/alice.sign.key"
 grep -q "(WAX_ERR_PEM_NO_OBJECT)" "$T/err" && pass key_only_message ||
     fail key_only_message "$(cat "$T/err")"
 
+# A PEM file cut in the middle is a PEM error, not mistaken for DER.
+head -c 300 "$dir/alice.sign.crt" >"$T/cut.pem"
+expect_exit cut_pem_exit_1 1 "$WAX" cert show "$T/cut.pem"
+grep -q "(WAX_ERR_PEM_MALFORMED)" "$T/err" && pass cut_pem_message ||
+    fail cut_pem_message "$(cat "$T/err")"
+
 # A good and a bad file: the good one is shown, the exit is 1.
 expect_exit good_and_bad_exit_1 1 "$WAX" cert show "$dir/alice.sign.crt" "$T/truncated.der"
 grep -q "^subject: CN=Alice Lovelace" "$T/out" && pass good_and_bad_shows_good ||
