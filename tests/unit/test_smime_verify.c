@@ -748,3 +748,149 @@ TEST(smime_verify_chunking)
     }
     wax_buf_cleanup(&sm);
 }
+
+/* Replaces the first FROM in B by TO (same buffer, may change length). */
+static bool
+replace_in(struct wax_buf *b, const char *from, const char *to)
+{
+    size_t fl = strlen(from), tl = strlen(to);
+    for (size_t i = 0; fl <= b->len && i <= b->len - fl; i++) {
+        if (memcmp(b->data + i, from, fl) != 0) {
+            continue;
+        }
+        struct wax_buf n;
+        sf_out_init(&n);
+        if (wax_buf_append(&n, b->data, i) != WAX_OK ||
+            wax_buf_append(&n, (const uint8_t *)to, tl) != WAX_OK ||
+            wax_buf_append(&n, b->data + i + fl, b->len - i - fl) != WAX_OK) {
+            wax_buf_cleanup(&n);
+            return false;
+        }
+        wax_buf_cleanup(b);
+        *b = n;
+        return true;
+    }
+    return false;
+}
+
+TEST(smime_verify_legacy_media_types)
+{
+    struct sf_list anchors;
+    struct wax_smime_verify_opts vo = sf_verify_opts(&anchors);
+    struct wax_smime_report rep;
+    struct wax_buf sm, out;
+    /* application/x-pkcs7-mime without smime-type, named smime.p7m */
+    CHECK_ERR(sign_alice(msg_plain, true, WAX_SMIME_FORMAT_MIME, false, &sm),
+              WAX_OK);
+    CHECK(replace_in(&sm, "application/pkcs7-mime; smime-type=signed-data;",
+                     "application/x-pkcs7-mime;"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep), WAX_OK);
+    CHECK(rep.verdict == WAX_SMIME_VALID);
+    CHECK(rep.layers[0].legacy_x);
+    CHECK(rep.layers[0].form == WAX_SMIME_FORM_PKCS7_MIME);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* smime-type says enveloped-data, the object says signedData: the
+     * object decides */
+    CHECK(replace_in(&sm, "application/x-pkcs7-mime;",
+                     "application/pkcs7-mime; smime-type=enveloped-data;"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep), WAX_OK);
+    CHECK(rep.verdict == WAX_SMIME_VALID);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    wax_buf_cleanup(&sm);
+
+    /* multipart/signed with the x- protocol and signature part */
+    CHECK_ERR(sign_alice(msg_plain, false, WAX_SMIME_FORMAT_MIME, false, &sm),
+              WAX_OK);
+    CHECK(replace_in(&sm, "protocol=\"application/pkcs7-signature\"",
+                     "protocol=\"application/x-pkcs7-signature\""));
+    CHECK(replace_in(&sm, "Content-Type: application/pkcs7-signature",
+                     "Content-Type: application/x-pkcs7-signature"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep), WAX_OK);
+    CHECK(rep.verdict == WAX_SMIME_VALID);
+    CHECK(rep.layers[0].legacy_x);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    wax_buf_cleanup(&sm);
+
+    /* the encrypted message given to verify: NOT_SIGNED, layer reported */
+    struct sf_list rl;
+    struct wax_smime_certs rc = sf_certs(&rl, &sf_pki()->carol, NULL);
+    struct wax_smime_encrypt_opts eo;
+    memset(&eo, 0, sizeof eo);
+    eo.recipients = &rc;
+    eo.trust.time = SF_NOW;
+    sf_out_init(&sm);
+    CHECK_ERR(wax_smime_encrypt(&eo, (const uint8_t *)msg_plain,
+                                strlen(msg_plain), wax_buf_sink(&sm), &rep),
+              WAX_OK);
+    wax_smime_report_cleanup(&rep);
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep),
+              WAX_ERR_SMIME_NOT_SIGNED);
+    CHECK(rep.verdict == WAX_SMIME_NOT_SIGNED);
+    CHECK(rep.num_layers == 1 &&
+          rep.layers[0].type == WAX_SMIME_LAYER_ENVELOPED);
+    CHECK(out.len == 0 && !out.closed);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    wax_buf_cleanup(&sm);
+
+    /* a signed message whose signature part is cut off */
+    CHECK_ERR(sign_alice(msg_plain, false, WAX_SMIME_FORMAT_MIME, false, &sm),
+              WAX_OK);
+    uint8_t *second = (uint8_t *)strstr(
+        (char *)sm.data, "Content-Type: application/pkcs7-signature");
+    CHECK(second != NULL);
+    size_t cut = (size_t)(second - sm.data);
+    CHECK_ERR(verify_buf(&vo, sm.data, cut, NULL, 0, &out, &rep),
+              WAX_ERR_MIME_NO_CLOSE_DELIMITER);
+    CHECK(rep.verdict == WAX_SMIME_INVALID);
+    CHECK(out.len == 0 && !out.closed);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    wax_buf_cleanup(&sm);
+}
+
+TEST(smime_verify_pem_forms)
+{
+    struct sf_list anchors;
+    struct wax_smime_verify_opts vo = sf_verify_opts(&anchors);
+    vo.from = "alice@example.org";
+    struct wax_smime_report rep;
+    struct wax_buf sm, out;
+    CHECK_ERR(sign_alice(msg_plain, false, WAX_SMIME_FORMAT_PEM, false, &sm),
+              WAX_OK);
+    /* the older label, CRLF line ends, white space before */
+    CHECK(replace_in(&sm, "-----BEGIN CMS-----\n",
+                     "\r\n-----BEGIN PKCS7-----\r\n"));
+    CHECK(replace_in(&sm, "-----END CMS-----", "-----END PKCS7-----"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep), WAX_OK);
+    CHECK(rep.layers[0].form == WAX_SMIME_FORM_PEM);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* no END line */
+    uint8_t *end = (uint8_t *)strstr((char *)sm.data, "-----END");
+    CHECK(end != NULL);
+    CHECK_ERR(
+        verify_buf(&vo, sm.data, (size_t)(end - sm.data), NULL, 0, &out, &rep),
+        WAX_ERR_SMIME_BAD_PEM);
+    CHECK(rep.verdict == WAX_SMIME_INVALID && out.len == 0);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* an RFC 1421 header inside the block */
+    CHECK(replace_in(&sm, "-----BEGIN PKCS7-----\r\n",
+                     "-----BEGIN PKCS7-----\r\nProc-Type: 4,ENCRYPTED\r\n"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep),
+              WAX_ERR_SMIME_BAD_PEM);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* base64 damage */
+    CHECK(replace_in(&sm, "Proc-Type: 4,ENCRYPTED\r\n", "!"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep),
+              WAX_ERR_BASE64_INVALID_CHAR);
+    CHECK(out.len == 0);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    wax_buf_cleanup(&sm);
+}
