@@ -8,7 +8,10 @@
 #include <wax/crypto.h>
 #include <wax/der.h>
 #include <wax/x509.h>
+#include <wax/path.h>
+#include <wax/cms.h>
 #include <wax/mime.h>
+#include <wax/smime.h>
 #include <wax/pki.h>
 
 #endif
