@@ -767,7 +767,8 @@ pp_make_crl(uint8_t **out, size_t *out_len, const struct pp_crl *spec,
         }
         TP_CK(wax_der_builder_close(&list));
     }
-    if (!spec->v1) {
+    if (!spec->v1 && (spec->crl_number >= 0 || spec->delta_base >= 0 ||
+                      spec->idp_len > 0 || spec->unknown_critical)) {
         TP_CK(wax_der_builder_open(&t, WAX_DER_CONTEXT_CONS(0), &outer));
         TP_CK(wax_der_builder_open(&outer, WAX_DER_SEQUENCE, &exts));
         uint8_t v[16];
