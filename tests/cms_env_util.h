@@ -230,18 +230,18 @@ struct der_piece {
  * every part is given as DER (or raw bytes for content and mac).
  */
 struct env_spec {
-    enum wax_oid_id outer;        /* envelopedData / authEnvelopedData */
+    enum wax_oid_id outer; /* envelopedData / authEnvelopedData */
     uint64_t version;
-    struct der_piece originator;  /* whole [0] element, optional */
-    struct der_piece ris;         /* RecipientInfo elements (SET contents) */
-    enum wax_oid_id inner;        /* encapsulated content type */
-    struct der_piece alg;         /* contentEncryptionAlgorithm */
+    struct der_piece originator; /* whole [0] element, optional */
+    struct der_piece ris;        /* RecipientInfo elements (SET contents) */
+    enum wax_oid_id inner;       /* encapsulated content type */
+    struct der_piece alg;        /* contentEncryptionAlgorithm */
     bool no_content;
-    struct der_piece content;     /* encrypted octets */
-    struct der_piece auth_attrs;  /* whole [1] element, optional */
+    struct der_piece content;    /* encrypted octets */
+    struct der_piece auth_attrs; /* whole [1] element, optional */
     bool has_mac;
     struct der_piece mac;
-    struct der_piece unprot;      /* whole [1]/[2] element, optional */
+    struct der_piece unprot; /* whole [1]/[2] element, optional */
 };
 
 static __attribute__((unused)) wax_err

@@ -26,10 +26,10 @@
  * TP_T0 - 1 year .. TP_T0 + 10 years, basicConstraints absent). */
 struct tp_spec {
     const char *cn;
-    const char *san_email;     /* rfc822Name SAN */
-    const char *san_email2;    /* a second one */
-    const char *utf8_mailbox;  /* SmtpUTF8Mailbox otherName SAN */
-    const char *subject_email; /* emailAddress in the subject */
+    const char *san_email;         /* rfc822Name SAN */
+    const char *san_email2;        /* a second one */
+    const char *utf8_mailbox;      /* SmtpUTF8Mailbox otherName SAN */
+    const char *subject_email;     /* emailAddress in the subject */
     int64_t not_before, not_after; /* 0: defaults */
     bool ca;
     bool basic_constraints; /* write it even for non-CA (cA FALSE) */
@@ -117,9 +117,8 @@ tp_add_name(struct wax_der_builder *b, const char *cn, const char *email)
         TP_CK(wax_der_builder_open(&seq, WAX_DER_SET, &set));
         TP_CK(wax_der_builder_open(&set, WAX_DER_SEQUENCE, &atv));
         tp_add_oid(&atv, WAX_OID_PKCS9_EMAIL_ADDRESS);
-        TP_CK(wax_der_builder_add_string(&atv, WAX_DER_IA5_STRING,
-                                         (const uint8_t *)email,
-                                         strlen(email)));
+        TP_CK(wax_der_builder_add_string(
+            &atv, WAX_DER_IA5_STRING, (const uint8_t *)email, strlen(email)));
         TP_CK(wax_der_builder_close(&atv));
         TP_CK(wax_der_builder_close(&set));
     }
@@ -244,8 +243,7 @@ tp_make(struct tp_ident *subject, const struct tp_spec *spec,
     struct wax_der_builder t, v, val, exts_outer, exts, seq;
     TP_CK(wax_der_builder_open(&tbs, WAX_DER_SEQUENCE, &t));
     if (!spec->v1) {
-        TP_CK(wax_der_builder_open(&t, WAX_DER_CONTEXT_CONS(0),
-                                   &v));
+        TP_CK(wax_der_builder_open(&t, WAX_DER_CONTEXT_CONS(0), &v));
         TP_CK(wax_der_builder_add_u64(&v, 2));
         TP_CK(wax_der_builder_close(&v));
     }
@@ -257,16 +255,15 @@ tp_make(struct tp_ident *subject, const struct tp_spec *spec,
         tp_add_name(&t, spec->cn, spec->subject_email);
     }
     TP_CK(wax_der_builder_open(&t, WAX_DER_SEQUENCE, &val));
-    TP_CK(wax_der_builder_add_time(
-        &val, spec->not_before ? spec->not_before : TP_T0 - TP_YEAR));
+    TP_CK(wax_der_builder_add_time(&val, spec->not_before ? spec->not_before
+                                                          : TP_T0 - TP_YEAR));
     TP_CK(wax_der_builder_add_time(
         &val, spec->not_after ? spec->not_after : TP_T0 + 10 * TP_YEAR));
     TP_CK(wax_der_builder_close(&val));
     tp_add_name(&t, spec->cn, spec->subject_email);
     TP_CK(wax_der_builder_add_element(&t, subject->spki, subject->spki_len));
     if (!spec->v1) {
-        TP_CK(wax_der_builder_open(
-            &t, WAX_DER_CONTEXT_CONS(3), &exts_outer));
+        TP_CK(wax_der_builder_open(&t, WAX_DER_CONTEXT_CONS(3), &exts_outer));
         TP_CK(wax_der_builder_open(&exts_outer, WAX_DER_SEQUENCE, &exts));
         struct tp_ext e;
         if (spec->ca || spec->basic_constraints) {
@@ -309,11 +306,9 @@ tp_make(struct tp_ident *subject, const struct tp_spec *spec,
             }
             if (spec->utf8_mailbox) {
                 struct wax_der_builder on, ex;
-                TP_CK(wax_der_builder_open(
-                    &seq, WAX_DER_CONTEXT_CONS(0), &on));
+                TP_CK(wax_der_builder_open(&seq, WAX_DER_CONTEXT_CONS(0), &on));
                 tp_add_oid(&on, WAX_OID_ON_SMTP_UTF8_MAILBOX);
-                TP_CK(wax_der_builder_open(
-                    &on, WAX_DER_CONTEXT_CONS(0), &ex));
+                TP_CK(wax_der_builder_open(&on, WAX_DER_CONTEXT_CONS(0), &ex));
                 TP_CK(wax_der_builder_add_string(
                     &ex, WAX_DER_UTF8_STRING,
                     (const uint8_t *)spec->utf8_mailbox,
@@ -333,8 +328,8 @@ tp_make(struct tp_ident *subject, const struct tp_spec *spec,
             tp_key_id(signer->spki, signer->spki_len, kid);
             tp_ext_open(&exts, &e, WAX_OID_CE_AUTHORITY_KEY_IDENTIFIER, false);
             TP_CK(wax_der_builder_open(&e.oct, WAX_DER_SEQUENCE, &seq));
-            TP_CK(wax_der_builder_add_primitive(&seq, WAX_DER_CONTEXT_TAG(0), kid,
-                                                sizeof kid));
+            TP_CK(wax_der_builder_add_primitive(&seq, WAX_DER_CONTEXT_TAG(0),
+                                                kid, sizeof kid));
             TP_CK(wax_der_builder_close(&seq));
             tp_ext_close(&e);
         }

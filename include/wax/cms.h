@@ -272,7 +272,8 @@ struct wax_cms_blob {
  *
  *  ERR            WAX_OK when this signer verifies, else the first failing
  *                 check in this order: structure (WAX_ERR_CMS_MALFORMED,
- *                 WAX_ERR_CMS_BAD_VERSION), algorithms
+ *                 WAX_ERR_CMS_BAD_SID, WAX_ERR_CMS_BAD_VERSION),
+ *                 algorithms
  *                 (WAX_ERR_CMS_UNSUPPORTED_DIGEST, _UNSUPPORTED_SIG_ALG,
  *                 _SIG_DIGEST_MISMATCH, _WEAK_DIGEST), signed attributes
  *                 (_NO_SIGNED_ATTRS, _SIGNED_ATTRS_NOT_DER,
@@ -282,9 +283,11 @@ struct wax_cms_blob {
  *                 _BAD_SIGNING_TIME, _UNSIGNED_ATTR_NOT_ALLOWED for a
  *                 content-type, message-digest or signing-time among the
  *                 unsigned attributes, RFC 5652 §11), the certificate
- *                 (_SIGNER_CERT_NOT_FOUND, parse and key errors, _WEAK_KEY,
- *                 _KEY_ALG_MISMATCH, _SIGNING_CERT_MISMATCH), the signature
- *                 (_SIGNATURE_INVALID), the content digest
+ *                 (_SIGNER_CERT_NOT_FOUND, the WAX_ERR_CRYPTO_* codes of
+ *                 wax_pubkey_from_spki, _WEAK_KEY, _SIGNING_CERT_MISMATCH),
+ *                 the signature (_KEY_ALG_MISMATCH when the algorithm does
+ *                 not fit the key,
+ *                 _SIGNATURE_INVALID), the content digest
  *                 (_DIGEST_MISMATCH, or _DIGEST_NOT_COMPUTED while the
  *                 digest of DIGEST over the content is not known: see
  *                 wax_cms_verify_recheck).
@@ -396,11 +399,18 @@ WAX_API void wax_cms_signed_result_cleanup(struct wax_cms_signed_result *res);
  * WAX_ERR_BER_CAPTURE_TOO_LARGE, more elements than a count limit
  * WAX_ERR_CMS_TOO_MANY_*); only the content streams. The eContent must be
  * an OCTET STRING, primitive or constructed of OCTET STRING segments.
- * Structure errors of the object (bad ContentInfo/SignedData layout,
- * version numbers of RFC 5652 §5.1 - 1, 3, 4 or 5 and at least what the
- * contents require -, no signerInfos, WAX_ERR_CMS_NO_SIGNERS for an empty
- * set) come from the cms sink's write or close and from finish; errors of
- * one SignerInfo are that signer's (struct wax_cms_signer_result).
+ * Structure errors of the object come from the cms sink's write or close
+ * (and finish repeats them): a bad ContentInfo/SignedData layout
+ * (WAX_ERR_CMS_MALFORMED), a SignedData version other than 1, 3, 4 or 5,
+ * a SignerInfo of more than seven fields, and the WAX_ERR_DER_* code of any
+ * primitive value of a captured element that is not valid DER content
+ * (e.g. WAX_ERR_DER_BAD_TIME for a month 13 in a signing-time: captures
+ * check every value, wax_ber_reader_capture). Finish adds
+ * WAX_ERR_CMS_NO_SIGNERS for an empty signerInfos and
+ * WAX_ERR_CMS_BAD_VERSION when the SignedData version is not exactly the
+ * one RFC 5652 §5.1 computes from the contents (the signers are still
+ * checked and reported then). Errors of one SignerInfo are that signer's
+ * (struct wax_cms_signer_result).
  *
  * Signer rules (SECURITY.md rule 4): signed attributes must be present
  * unless the eContentType is id-data; they must be DER (BER lengths or
@@ -411,15 +421,22 @@ WAX_API void wax_cms_signed_result_cleanup(struct wax_cms_signed_result *res);
  * signing-time at most once, single-valued, a valid UTCTime or
  * GeneralizedTime (UTCTime for 1950..2049 as RFC 5652 §11.3 requires);
  * SMIMECapabilities, SMIMEEncryptionKeyPreference, signingCertificate
- * and signingCertificateV2 at most once and single-valued; every
- * attribute type at most once (RFC 5652 §11 and RFC 8551 allow no
- * repeated attribute wax reads). signingCertificate(V2), when present,
- * must name the signer certificate by its hash (WAX_ERR_CMS_SIGNING_CERT_
- * MISMATCH). SignerInfo version 1 goes with issuerAndSerialNumber and 3
- * with subjectKeyIdentifier. The signer certificate is looked up by sid
- * among the message certificates and then EXTRA_CERTS. Unsigned
- * attributes are checked only for syntax and otherwise ignored
- * (countersignatures are not verified).
+ * and signingCertificateV2 at most once and single-valued (attributes
+ * wax does not read may repeat). signingCertificate (RFC 2634, SHA-1)
+ * and signingCertificateV2 (RFC 5035, SHA-256 by default), when present,
+ * must name the signer certificate by the hash in their first ESSCertID
+ * (WAX_ERR_CMS_SIGNING_CERT_MISMATCH); the hash only identifies, so SHA-1
+ * is accepted there without ALLOW_WEAK. The signature is checked over the
+ * DER re-encoding of the signed attributes with the SET OF tag: the
+ * attributes and each attribute's values in DER SET OF order (values
+ * nested deeper are taken as received). SignerInfo version 1 goes with
+ * issuerAndSerialNumber and 3 with subjectKeyIdentifier. The signer
+ * certificate is the first certificate matching the sid (issuer by
+ * wax_x509_name_equal and serial, or the subjectKeyIdentifier extension)
+ * among the message certificates, then EXTRA_CERTS; certificates that do
+ * not parse are skipped. Unsigned attributes are checked for syntax and
+ * for the three types above, and otherwise ignored (countersignatures are
+ * not verified).
  *
  * Not checked here: the certificate chain, validity, key usage, EKU,
  * revocation and the address binding (the path and smime layers).
@@ -678,12 +695,12 @@ struct wax_cms_decrypt_opts {
 };
 
 /* Weak or legacy algorithms seen (struct wax_cms_decrypt_result.weak). */
-#define WAX_CMS_WEAK_DES (1u << 0)      /* DES-CBC content (allow_weak) */
-#define WAX_CMS_WEAK_RC2 (1u << 1)      /* RC2-CBC content (allow_weak) */
-#define WAX_CMS_WEAK_3DES (1u << 2)     /* Triple-DES content (legacy) */
-#define WAX_CMS_WEAK_RSA_KEY (1u << 3)  /* the used RSA key < 2048 bits */
+#define WAX_CMS_WEAK_DES (1u << 0)       /* DES-CBC content (allow_weak) */
+#define WAX_CMS_WEAK_RC2 (1u << 1)       /* RC2-CBC content (allow_weak) */
+#define WAX_CMS_WEAK_3DES (1u << 2)      /* Triple-DES content (legacy) */
+#define WAX_CMS_WEAK_RSA_KEY (1u << 3)   /* the used RSA key < 2048 bits */
 #define WAX_CMS_WEAK_OAEP_SHA1 (1u << 4) /* OAEP with SHA-1 (hash or MGF1) */
-#define WAX_CMS_WEAK_NO_AUTH (1u << 5)  /* EnvelopedData: not authenticated */
+#define WAX_CMS_WEAK_NO_AUTH (1u << 5)   /* EnvelopedData: not authenticated */
 
 /*
  * One RecipientInfo as read. Spans point into the decryptor and stay valid
@@ -734,16 +751,16 @@ struct wax_cms_decrypt_result {
     enum wax_cipher_alg cipher; /* WAX_CIPHER_NONE when not supported */
     size_t key_len;             /* content-encryption key length */
     unsigned rc2_effective_bits;
-    size_t nonce_len;           /* GCM */
-    size_t tag_len;             /* GCM: aes-ICVlen */
+    size_t nonce_len; /* GCM */
+    size_t tag_len;   /* GCM: aes-ICVlen */
     bool has_auth_attrs;
-    struct wax_span auth_attrs; /* DER SET OF Attribute (the AAD) */
-    bool has_unprotected_attrs; /* unprotectedAttrs / unauthAttrs */
+    struct wax_span auth_attrs;        /* DER SET OF Attribute (the AAD) */
+    bool has_unprotected_attrs;        /* unprotectedAttrs / unauthAttrs */
     struct wax_span unprotected_attrs; /* DER, [1]/[2] tag as received */
-    uint64_t content_len;       /* plaintext bytes written to OUT */
-    uint32_t weak;              /* WAX_CMS_WEAK_* */
-    bool authenticated;         /* the AEAD tag verified */
-    bool complete;              /* finished with WAX_OK */
+    uint64_t content_len;              /* plaintext bytes written to OUT */
+    uint32_t weak;                     /* WAX_CMS_WEAK_* */
+    bool authenticated;                /* the AEAD tag verified */
+    bool complete;                     /* finished with WAX_OK */
 };
 
 struct wax_cms_decryptor;
@@ -766,11 +783,11 @@ struct wax_cms_decryptor;
  * KeyTransRecipientInfo is the first, in recipientInfos order, whose rid
  * (issuerAndSerialNumber, or subjectKeyIdentifier) names one of the
  * certificates, with the first such certificate; only it is tried (an
- * RSA key is needed: WAX_ERR_CMS_RECIPIENT_KEY_UNSUPPORTED otherwise). PKCS#1 v1.5 key transport goes through
- * wax_privkey_unwrap_pkcs1 with the key length of the content algorithm
- * (RFC 3218); OAEP failures too continue with a random key; so a wrong
- * key, bad padding, a wrong key length and corrupt CBC ciphertext all end
- * in the one error WAX_ERR_CMS_DECRYPT_FAILED (for GCM:
+ * RSA key is needed: WAX_ERR_CMS_RECIPIENT_KEY_UNSUPPORTED otherwise). PKCS#1
+ * v1.5 key transport goes through wax_privkey_unwrap_pkcs1 with the key length
+ * of the content algorithm (RFC 3218); OAEP failures too continue with a random
+ * key; so a wrong key, bad padding, a wrong key length and corrupt CBC
+ * ciphertext all end in the one error WAX_ERR_CMS_DECRYPT_FAILED (for GCM:
  * WAX_ERR_CMS_TAG_MISMATCH), at close.
  *
  * AuthEnvelopedData: authAttrs follow the ciphertext but are the AAD, so

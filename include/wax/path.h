@@ -382,8 +382,8 @@ struct wax_path_result {
  *   WAX_ERR_INVALID_ARGUMENT (a NULL argument, an unknown purpose or
  *   mode, a DNS_NAME or IP_ADDRESS that is not one), WAX_ERR_NOMEM
  */
-WAX_API WAX_MUST_CHECK wax_err wax_path_validate(const struct wax_path_input *in,
-                                                 struct wax_path_result *out);
+WAX_API WAX_MUST_CHECK wax_err
+wax_path_validate(const struct wax_path_input *in, struct wax_path_result *out);
 
 /*
  * wax_path_check_leaf checks the policy of an end-entity certificate for

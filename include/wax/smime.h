@@ -62,8 +62,6 @@
 #define WAX_MAX_SMIME_ADDRESS_FIELD 8192
 /* Identities, recipients given to one operation. */
 #define WAX_MAX_SMIME_IDENTITIES WAX_MAX_CMS_DECRYPT_KEYS
-/* Size of the first bytes buffered to detect the input format. */
-#define WAX_SMIME_SNIFF_BYTES 64
 
 /* ------------------------------------------------------------------ */
 /* Inputs.                                                             */
@@ -121,10 +119,12 @@ struct wax_smime_spool_opts {
  *              HAS_SIGNING_TIME, be valid at SIGNING_TIME
  *              (WAX_ERR_PATH_EXPIRED / _NOT_YET_VALID); the report's
  *              err_index names the signer.
- *  DIGEST      WAX_DIGEST_NONE: SHA-256; SHA-384, SHA-512 accepted;
- *              anything else WAX_ERR_SMIME_BAD_OPTION. (Ed25519 signers
- *              always use SHA-512: RFC 8419.) micalg lists the digests of
- *              all signers.
+ *  DIGEST      SHA-256, SHA-384 or SHA-512; WAX_DIGEST_NONE picks the
+ *              key's default (SHA-256 for RSA and P-256, SHA-384 for
+ *              P-384, SHA-512 for P-521); anything else is
+ *              WAX_ERR_SMIME_BAD_OPTION. Ed25519 signers always use
+ *              SHA-512 (RFC 8419). micalg names the first signer's digest
+ *              (the multipart/signed writer takes one).
  *  OPAQUE      application/pkcs7-mime; smime-type=signed-data instead of
  *              multipart/signed (FORMAT MIME only).
  *  FORMAT      MIME (default), or DER / PEM: the bare CMS object of the
@@ -194,9 +194,13 @@ struct wax_smime_sign_opts {
  * application/x-pkcs7-signature), or application/pkcs7-mime or
  * application/x-pkcs7-mime (smime-type signed-data, or missing, or a .p7m
  * name: the CMS content type decides), or application/octet-stream with a
- * .p7m name; a DER/BER ContentInfo (first byte 0x30); a PEM block
- * ("-----BEGIN CMS-----", "PKCS7", "PKCS #7 SIGNED DATA"). LF-only input
- * is canonicalized for multipart/signed.
+ * .p7m name; a DER/BER ContentInfo (bytes 30 8x, or 30 len 06: a
+ * SEQUENCE with a long or indefinite length, or a short one starting with
+ * the contentType OID); a PEM block ("-----BEGIN CMS-----", "PKCS7",
+ * "PKCS #7 SIGNED DATA", possibly after white space); anything else is
+ * read as a MIME message. LF-only input is canonicalized for
+ * multipart/signed. The content type inside the CMS object decides, not
+ * the smime-type parameter.
  *
  * Verdicts (SECURITY.md), per signer and overall (report.verdict):
  *   INVALID        the structure is wrong (the message or the CMS object:
@@ -261,8 +265,8 @@ enum wax_smime_cipher {
  * "aes192-cbc", "aes256-cbc", "aes128-gcm", "aes256-gcm" to the enum;
  * anything else is WAX_ERR_SMIME_BAD_OPTION.
  */
-WAX_API WAX_MUST_CHECK wax_err wax_smime_cipher_parse(
-    enum wax_smime_cipher *out, const char *name);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_cipher_parse(enum wax_smime_cipher *out, const char *name);
 
 /*
  * encrypt (RFC 8551 3.3, RFC 5083).
@@ -413,21 +417,21 @@ struct wax_smime_recipient_report {
     enum wax_cms_ri_kind kind;
     enum wax_cms_kt_alg key_transport; /* KTRI */
     enum wax_digest_alg oaep_digest;   /* KTRI with OAEP */
-    char *issuer;     /* issuerAndSerialNumber: RFC 4514 issuer */
-    char *serial;     /* ... and the serial, lower-case hex */
-    char *ski;        /* subjectKeyIdentifier, lower-case hex */
-    bool matched;     /* decrypt: the recipient info that was used */
+    char *issuer; /* issuerAndSerialNumber: RFC 4514 issuer */
+    char *serial; /* ... and the serial, lower-case hex */
+    char *ski;    /* subjectKeyIdentifier, lower-case hex */
+    bool matched; /* decrypt: the recipient info that was used */
 };
 
 /* One layer, outermost first. */
 struct wax_smime_layer {
     enum wax_smime_layer_type type;
     enum wax_smime_form form;
-    bool legacy_x;    /* application/x-pkcs7-* media type */
-    bool detached;    /* signed: the content was not inside the CMS */
-    enum wax_cipher_alg cipher;   /* enveloped / authEnveloped */
-    enum wax_digest_alg micalg;   /* multipart/signed: the micalg given */
-    size_t first_recipient;       /* index into report.recipients */
+    bool legacy_x;              /* application/x-pkcs7-* media type */
+    bool detached;              /* signed: the content was not inside the CMS */
+    enum wax_cipher_alg cipher; /* enveloped / authEnveloped */
+    enum wax_digest_alg micalg; /* multipart/signed: the micalg given */
+    size_t first_recipient;     /* index into report.recipients */
     size_t num_recipients;
 };
 
@@ -439,20 +443,20 @@ struct wax_smime_layer {
 struct wax_smime_signer_report {
     enum wax_smime_verdict verdict;
     wax_err err;
-    size_t layer;              /* index into report.layers */
-    char *subject;             /* RFC 4514 */
+    size_t layer;  /* index into report.layers */
+    char *subject; /* RFC 4514 */
     char *issuer;
-    char *serial;              /* lower-case hex of the INTEGER contents */
-    char sha256[65];           /* hex of the certificate's SHA-256, or "" */
+    char *serial;    /* lower-case hex of the INTEGER contents */
+    char sha256[65]; /* hex of the certificate's SHA-256, or "" */
     char *emails[WAX_MAX_SMIME_EMAILS];
     size_t num_emails;
-    bool has_from_match;       /* binding was attempted */
+    bool has_from_match; /* binding was attempted */
     bool from_match;
     bool has_signing_time;
     int64_t signing_time;
     enum wax_digest_alg digest;
     enum wax_sig_scheme signature_algorithm;
-    bool weak;                 /* a weak algorithm accepted (allow_weak) */
+    bool weak; /* a weak algorithm accepted (allow_weak) */
     char *chain[WAX_MAX_PATH_DEPTH]; /* subjects, leaf first, to the anchor */
     size_t num_chain;
     bool chain_reached_anchor;
@@ -566,26 +570,21 @@ struct wax_smime_op;
  * time codes named above, WAX_ERR_CRYPTO_KEY_MISMATCH,
  * WAX_ERR_CMS_* of the encoders, WAX_ERR_NOMEM.
  */
-WAX_API WAX_MUST_CHECK wax_err
-wax_smime_sign_new(struct wax_smime_op **out_op,
-                   const struct wax_smime_sign_opts *opts, wax_sink *out,
-                   struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err
-wax_smime_verify_new(struct wax_smime_op **out_op,
-                     const struct wax_smime_verify_opts *opts, wax_sink *out,
-                     struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err
-wax_smime_encrypt_new(struct wax_smime_op **out_op,
-                      const struct wax_smime_encrypt_opts *opts, wax_sink *out,
-                      struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err
-wax_smime_decrypt_new(struct wax_smime_op **out_op,
-                      const struct wax_smime_decrypt_opts *opts, wax_sink *out,
-                      struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err
-wax_smime_inspect_new(struct wax_smime_op **out_op,
-                      const struct wax_smime_inspect_opts *opts,
-                      struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err wax_smime_sign_new(
+    struct wax_smime_op **out_op, const struct wax_smime_sign_opts *opts,
+    wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err wax_smime_verify_new(
+    struct wax_smime_op **out_op, const struct wax_smime_verify_opts *opts,
+    wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err wax_smime_encrypt_new(
+    struct wax_smime_op **out_op, const struct wax_smime_encrypt_opts *opts,
+    wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err wax_smime_decrypt_new(
+    struct wax_smime_op **out_op, const struct wax_smime_decrypt_opts *opts,
+    wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err wax_smime_inspect_new(
+    struct wax_smime_op **out_op, const struct wax_smime_inspect_opts *opts,
+    struct wax_smime_report *rep);
 
 /* wax_smime_op_sink: the input (the message or CMS object). Its close()
  * runs the operation to the end (see the top of this file). */
@@ -606,22 +605,22 @@ WAX_API void wax_smime_op_free(struct wax_smime_op *op);
  * (and, for verify with DETACHED_CONTENT, the CONTENT_LEN bytes at
  * CONTENT) and return the outcome as the sink's close() does.
  */
-WAX_API WAX_MUST_CHECK wax_err wax_smime_sign(
-    const struct wax_smime_sign_opts *opts, const uint8_t *in, size_t len,
-    wax_sink *out, struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err wax_smime_verify(
-    const struct wax_smime_verify_opts *opts, const uint8_t *in, size_t len,
-    const uint8_t *content, size_t content_len, wax_sink *out,
-    struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err wax_smime_encrypt(
-    const struct wax_smime_encrypt_opts *opts, const uint8_t *in, size_t len,
-    wax_sink *out, struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err wax_smime_decrypt(
-    const struct wax_smime_decrypt_opts *opts, const uint8_t *in, size_t len,
-    wax_sink *out, struct wax_smime_report *rep);
-WAX_API WAX_MUST_CHECK wax_err wax_smime_inspect(
-    const struct wax_smime_inspect_opts *opts, const uint8_t *in, size_t len,
-    struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_sign(const struct wax_smime_sign_opts *opts, const uint8_t *in,
+               size_t len, wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_verify(const struct wax_smime_verify_opts *opts, const uint8_t *in,
+                 size_t len, const uint8_t *content, size_t content_len,
+                 wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_encrypt(const struct wax_smime_encrypt_opts *opts, const uint8_t *in,
+                  size_t len, wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_decrypt(const struct wax_smime_decrypt_opts *opts, const uint8_t *in,
+                  size_t len, wax_sink *out, struct wax_smime_report *rep);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_inspect(const struct wax_smime_inspect_opts *opts, const uint8_t *in,
+                  size_t len, struct wax_smime_report *rep);
 
 /* ------------------------------------------------------------------ */
 /* Address helpers (exposed for the CLI and tests).                    */
@@ -656,8 +655,8 @@ WAX_API bool wax_smime_address_equal(const char *a, const char *b);
  * emailAddress attributes. Addresses over WAX_MAX_SMIME_ADDRESS are
  * skipped; at most MAX_OUT are written (the rest are dropped).
  */
-WAX_API WAX_MUST_CHECK wax_err wax_smime_cert_emails(
-    char (*out)[WAX_MAX_SMIME_ADDRESS + 1], size_t max_out, size_t *out_num,
-    const struct wax_x509_cert *cert);
+WAX_API WAX_MUST_CHECK wax_err
+wax_smime_cert_emails(char (*out)[WAX_MAX_SMIME_ADDRESS + 1], size_t max_out,
+                      size_t *out_num, const struct wax_x509_cert *cert);
 
 #endif

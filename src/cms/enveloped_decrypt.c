@@ -168,8 +168,7 @@ choose_recipient(struct wax_cms_decryptor *dec)
             continue;
         }
         for (size_t k = 0; k < dec->num_keys; k++) {
-            if (wax_cmsenv_ri_names_cert(&res->recipients[i],
-                                         &dec->certs[k])) {
+            if (wax_cmsenv_ri_names_cert(&res->recipients[i], &dec->certs[k])) {
                 res->matched = i;
                 res->matched_key = k;
                 return WAX_OK;
@@ -178,8 +177,7 @@ choose_recipient(struct wax_cms_decryptor *dec)
     }
     for (size_t i = 0; i < res->num_recipients; i++) {
         for (size_t k = 0; k < dec->num_keys; k++) {
-            if (wax_cmsenv_ri_names_cert(&res->recipients[i],
-                                         &dec->certs[k])) {
+            if (wax_cmsenv_ri_names_cert(&res->recipients[i], &dec->certs[k])) {
                 return WAX_ERR_CMS_UNSUPPORTED_RECIPIENT;
             }
         }
@@ -250,8 +248,8 @@ on_algorithm(struct wax_cms_decryptor *dec, struct wax_span der)
                    wax_der_expect_end(&der),
                WAX_ERR_CMS_MALFORMED);
     res->cipher_oid = alg.oid;
-    wax_err err = wax_cmsenv_cea_decode(&alg, dec->auth, dec->opts.allow_weak,
-                                        &dec->cea);
+    wax_err err =
+        wax_cmsenv_cea_decode(&alg, dec->auth, dec->opts.allow_weak, &dec->cea);
     res->cipher = dec->cea.cipher;
     res->weak |= dec->cea.weak | (dec->auth ? 0 : WAX_CMS_WEAK_NO_AUTH);
     WAX_TRY(err);
@@ -298,8 +296,7 @@ on_auth_attrs(struct wax_cms_decryptor *dec, struct wax_span der)
     WAX_TRY(wax_cmsenv_auth_attrs_check(der, dec->result.content_type_oid,
                                         &dec->aad_buf));
     dec->result.has_auth_attrs = true;
-    wax_span_init(&dec->result.auth_attrs, dec->aad_buf.data,
-                  dec->aad_buf.len);
+    wax_span_init(&dec->result.auth_attrs, dec->aad_buf.data, dec->aad_buf.len);
     return WAX_OK;
 }
 
@@ -378,7 +375,8 @@ begin_env_field(struct wax_cms_decryptor *dec, struct wax_ber_reader *r,
         wax_buf_reset(&dec->scratch);
         return capture(dec, r, CAP_VERSION, &dec->scratch, MAX_SMALL_CAPTURE);
     case F_ORIG_OR_RIS:
-        if (tag == WAX_DER_CONTEXT_CONS(0) && !dec->result.has_originator_info) {
+        if (tag == WAX_DER_CONTEXT_CONS(0) &&
+            !dec->result.has_originator_info) {
             /* OriginatorInfo: captured within its cap, then dropped */
             wax_buf_reset(&dec->scratch);
             return capture(dec, r, CAP_ORIGINATOR, &dec->scratch,
@@ -558,8 +556,7 @@ finish_enveloped(struct wax_cms_decryptor *dec)
 {
     wax_err err = wax_sink_close(&dec->csink.sink);
     /* RFC 3218: padding failures look like every other failure */
-    return err == WAX_ERR_CRYPTO_BAD_PADDING ? WAX_ERR_CMS_DECRYPT_FAILED
-                                             : err;
+    return err == WAX_ERR_CRYPTO_BAD_PADDING ? WAX_ERR_CMS_DECRYPT_FAILED : err;
 }
 
 static wax_err
@@ -634,8 +631,8 @@ load_keys(struct wax_cms_decryptor *dec)
         const struct wax_cms_decrypt_key *dk = &dec->keys[k];
         WAX_ENSURE(dk->key != NULL && dk->cert_der != NULL,
                    WAX_ERR_INVALID_ARGUMENT);
-        WAX_TRY(wax_x509_cert_parse(&dec->certs[k], dk->cert_der,
-                                    dk->cert_len));
+        WAX_TRY(
+            wax_x509_cert_parse(&dec->certs[k], dk->cert_der, dk->cert_len));
         WAX_TRY(wax_privkey_match_spki(dk->key, dec->certs[k].spki.der.p,
                                        dec->certs[k].spki.der.len));
     }

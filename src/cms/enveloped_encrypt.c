@@ -183,10 +183,10 @@ start_streaming(struct wax_cms_encryptor *enc)
     wax_cipher_sink_init(&enc->csink, &enc->cipher, &enc->chunk.sink);
 
     const uint8_t version[3] = {0x02, 0x01, (uint8_t)enc->version};
-    WAX_TRY(emit(enc, k_indef_seq, 2));     /* ContentInfo */
+    WAX_TRY(emit(enc, k_indef_seq, 2));      /* ContentInfo */
     WAX_TRY(emit_oid(enc, outer_type(enc))); /* contentType */
-    WAX_TRY(emit(enc, k_indef_ctx0, 2));    /* [0] EXPLICIT */
-    WAX_TRY(emit(enc, k_indef_seq, 2));     /* (Auth)EnvelopedData */
+    WAX_TRY(emit(enc, k_indef_ctx0, 2));     /* [0] EXPLICIT */
+    WAX_TRY(emit(enc, k_indef_seq, 2));      /* (Auth)EnvelopedData */
     WAX_TRY(emit(enc, version, 3));
     WAX_TRY(emit(enc, enc->ris.data, enc->ris.len));
     WAX_TRY(emit(enc, k_indef_seq, 2)); /* EncryptedContentInfo */
@@ -270,9 +270,9 @@ finish_der(struct wax_cms_encryptor *enc)
     WAX_ENSURE(ct != NULL, WAX_ERR_NOMEM);
     size_t n1 = 0, n2 = 0;
     uint8_t tag[WAX_GCM_MAX_TAG_BYTES] = {0};
-    wax_err err = wax_cipher_update(&enc->cipher, ct, cap, &n1,
-                                    plain_len ? enc->plain.data : NULL,
-                                    plain_len);
+    wax_err err =
+        wax_cipher_update(&enc->cipher, ct, cap, &n1,
+                          plain_len ? enc->plain.data : NULL, plain_len);
     if (err == WAX_OK) {
         err = wax_cipher_final(&enc->cipher, ct + n1, cap - n1, &n2);
     }

@@ -11,12 +11,12 @@
 /* A decoded content-encryption algorithm (enveloped_alg.c). */
 struct wax_cmsenv_cea {
     enum wax_cipher_alg cipher;
-    size_t key_len;     /* expected content-encryption key length */
-    unsigned rc2_bits;  /* RC2 effective key bits */
+    size_t key_len;    /* expected content-encryption key length */
+    unsigned rc2_bits; /* RC2 effective key bits */
     uint8_t iv[WAX_MAX_GCM_NONCE_BYTES];
-    size_t iv_len;      /* CBC IV or GCM nonce */
-    size_t tag_len;     /* GCM aes-ICVlen */
-    uint32_t weak;      /* WAX_CMS_WEAK_* for the cipher */
+    size_t iv_len;  /* CBC IV or GCM nonce */
+    size_t tag_len; /* GCM aes-ICVlen */
+    uint32_t weak;  /* WAX_CMS_WEAK_* for the cipher */
 };
 
 /*
@@ -49,7 +49,8 @@ struct wax_cmsenv_ri_extra {
  * WAX_ERR_CMS_BAD_OAEP_PARAMS (a KTRI with id-RSAES-OAEP whose parameters
  * do not parse), WAX_ERR_LIMIT_EXCEEDED.
  */
-wax_err wax_cmsenv_ri_parse(struct wax_span ri, struct wax_cms_recipient_info *out,
+wax_err wax_cmsenv_ri_parse(struct wax_span ri,
+                            struct wax_cms_recipient_info *out,
                             struct wax_cmsenv_ri_extra *extra);
 
 /* wax_cmsenv_ri_names_cert: the KTRI's rid, or one of the KARI's

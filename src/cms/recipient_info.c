@@ -19,8 +19,8 @@ get_issuer_serial(struct wax_span *in, struct wax_span *issuer,
     struct wax_span save = *in, seq;
     if (!wax_der_get(in, WAX_DER_SEQUENCE, &seq) ||
         !wax_der_get_element(&seq, WAX_DER_SEQUENCE, issuer) ||
-        !wax_der_get_integer(&seq, serial, NULL) ||
-        !wax_der_expect_end(&seq) || wax_x509_name_check(*issuer) != WAX_OK) {
+        !wax_der_get_integer(&seq, serial, NULL) || !wax_der_expect_end(&seq) ||
+        wax_x509_name_check(*issuer) != WAX_OK) {
         *in = save;
         return false;
     }
@@ -80,15 +80,15 @@ wax_cmsenv_oaep_params_decode(bool has_params, struct wax_span params,
     enum wax_digest_alg digest = WAX_DIGEST_SHA1, mgf1 = WAX_DIGEST_SHA1;
     struct wax_span label = {NULL, 0};
     bool present;
-    WAX_ENSURE(wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(0), &inner,
-                                    &present),
-               bad);
+    WAX_ENSURE(
+        wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(0), &inner, &present),
+        bad);
     if (present) {
         WAX_ENSURE(digest_from_algid(inner, &digest), bad);
     }
-    WAX_ENSURE(wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(1), &inner,
-                                    &present),
-               bad);
+    WAX_ENSURE(
+        wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(1), &inner, &present),
+        bad);
     if (present) {
         struct wax_x509_algid mgf;
         WAX_ENSURE(get_algid(&inner, &mgf) && wax_der_expect_end(&inner) &&
@@ -96,9 +96,9 @@ wax_cmsenv_oaep_params_decode(bool has_params, struct wax_span params,
                        digest_from_algid(mgf.params, &mgf1),
                    bad);
     }
-    WAX_ENSURE(wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(2), &inner,
-                                    &present),
-               bad);
+    WAX_ENSURE(
+        wax_der_get_optional(&seq, WAX_DER_CONTEXT_CONS(2), &inner, &present),
+        bad);
     if (present) {
         struct wax_x509_algid src;
         WAX_ENSURE(get_algid(&inner, &src) && wax_der_expect_end(&inner) &&
@@ -144,9 +144,10 @@ parse_ktri(struct wax_span body, struct wax_cms_recipient_info *out,
     }
     struct wax_x509_algid alg;
     WAX_ENSURE(get_algid(&body, &alg), bad);
-    WAX_ENSURE(wax_der_get(&body, WAX_DER_OCTET_STRING, &extra->encrypted_key) &&
-                   wax_der_expect_end(&body),
-               bad);
+    WAX_ENSURE(
+        wax_der_get(&body, WAX_DER_OCTET_STRING, &extra->encrypted_key) &&
+            wax_der_expect_end(&body),
+        bad);
     out->key_alg_oid = alg.oid;
     out->key_alg = alg.id;
     if (alg.id == WAX_OID_RSA_ENCRYPTION) {
@@ -310,9 +311,9 @@ parse_pwri(struct wax_span body, struct wax_cms_recipient_info *out)
     WAX_ENSURE(out->version == 0, WAX_ERR_CMS_ENV_BAD_VERSION);
     struct wax_span kdf, ek, oid;
     bool has_kdf;
-    WAX_ENSURE(wax_der_get_optional(&body, WAX_DER_CONTEXT_CONS(0), &kdf,
-                                    &has_kdf),
-               bad);
+    WAX_ENSURE(
+        wax_der_get_optional(&body, WAX_DER_CONTEXT_CONS(0), &kdf, &has_kdf),
+        bad);
     if (has_kdf) {
         WAX_ENSURE(wax_der_get_oid(&kdf, &oid), bad);
     }

@@ -60,12 +60,14 @@ add_kt_algid(struct wax_der_builder *b, enum wax_cms_kt_alg kt,
     WAX_TRY(wax_der_builder_add_oid(&seq, oid.p, oid.len));
     WAX_TRY(wax_der_builder_open(&seq, WAX_DER_SEQUENCE, &params));
     if (digest != WAX_DIGEST_SHA1) {
-        WAX_TRY(wax_der_builder_open(&params, WAX_DER_CONTEXT_CONS(0), &tagged));
+        WAX_TRY(
+            wax_der_builder_open(&params, WAX_DER_CONTEXT_CONS(0), &tagged));
         WAX_TRY(add_hash_algid(&tagged, digest));
         WAX_TRY(wax_der_builder_close(&tagged));
     }
     if (mgf1 != WAX_DIGEST_SHA1) {
-        WAX_TRY(wax_der_builder_open(&params, WAX_DER_CONTEXT_CONS(1), &tagged));
+        WAX_TRY(
+            wax_der_builder_open(&params, WAX_DER_CONTEXT_CONS(1), &tagged));
         WAX_TRY(wax_der_builder_open(&tagged, WAX_DER_SEQUENCE, &mgf));
         struct wax_span mgf_oid = wax_oid_span(WAX_OID_MGF1);
         WAX_TRY(wax_der_builder_add_oid(&mgf, mgf_oid.p, mgf_oid.len));
@@ -133,8 +135,8 @@ wax_cmsenv_ktri_build(struct wax_der_builder *b,
         WAX_TRY(wax_der_builder_open(&seq, WAX_DER_SEQUENCE, &rid));
         WAX_TRY(wax_der_builder_add_element(&rid, cert->issuer.p,
                                             cert->issuer.len));
-        WAX_TRY(wax_der_builder_add_primitive(&rid, WAX_DER_INTEGER,
-                                              cert->serial.p, cert->serial.len));
+        WAX_TRY(wax_der_builder_add_primitive(
+            &rid, WAX_DER_INTEGER, cert->serial.p, cert->serial.len));
         WAX_TRY(wax_der_builder_close(&rid));
     }
     WAX_TRY(add_kt_algid(&seq, r->kt, digest, mgf1));
@@ -150,9 +152,8 @@ wax_cmsenv_ktri_unwrap(const struct wax_cms_recipient_info *ri,
                        const struct wax_privkey *key, uint8_t *cek,
                        size_t cek_len)
 {
-    WAX_ENSURE(ri->kind == WAX_CMS_RI_KTRI &&
-                   (ri->kt == WAX_CMS_KT_RSA_PKCS1 ||
-                    ri->kt == WAX_CMS_KT_RSA_OAEP),
+    WAX_ENSURE(ri->kind == WAX_CMS_RI_KTRI && (ri->kt == WAX_CMS_KT_RSA_PKCS1 ||
+                                               ri->kt == WAX_CMS_KT_RSA_OAEP),
                WAX_ERR_CMS_UNSUPPORTED_KEY_TRANSPORT);
     WAX_ENSURE(wax_privkey_type(key) == WAX_KEY_RSA,
                WAX_ERR_CMS_RECIPIENT_KEY_UNSUPPORTED);
@@ -166,8 +167,7 @@ wax_cmsenv_ktri_unwrap(const struct wax_cms_recipient_info *ri,
             /* public facts: the random key stands, the content fails */
             return WAX_OK;
         }
-        wax_err err =
-            wax_privkey_unwrap_pkcs1(key, cek, cek_len, ek.p, ek.len);
+        wax_err err = wax_privkey_unwrap_pkcs1(key, cek, cek_len, ek.p, ek.len);
         if (err == WAX_OK) {
             return WAX_OK;
         }

@@ -206,7 +206,9 @@ signer_setup(struct sign_signer *sg, const struct wax_cms_signer_params *p)
         break;
     case WAX_KEY_ED25519:
         /* RFC 8419 §3.1: SHA-512 for the message digest, pure EdDSA */
-        WAX_ENSURE(d == WAX_DIGEST_SHA512, WAX_ERR_INVALID_ARGUMENT);
+        WAX_ENSURE(p->digest == WAX_DIGEST_NONE ||
+                       p->digest == WAX_DIGEST_SHA512,
+                   WAX_ERR_INVALID_ARGUMENT);
         sg->alg.scheme = WAX_SIG_ED25519;
         sg->alg.digest = WAX_DIGEST_NONE;
         break;
@@ -456,7 +458,9 @@ start_streaming(struct wax_cms_sign *s)
         off += WAX_CMS_CHUNK_BYTES;
     }
     size_t rest = s->content.len - off;
-    memmove(s->content.data, s->content.data + off, rest);
+    if (rest > 0) {
+        memmove(s->content.data, s->content.data + off, rest);
+    }
     s->content.len = rest;
     return WAX_OK;
 }

@@ -44,9 +44,9 @@ parse_sid(struct cms_vsigner *s, struct wax_span *in)
         s->sid_is_ski = false;
     } else if (tag == WAX_DER_CONTEXT_TAG(0)) {
         /* SubjectKeyIdentifier ::= OCTET STRING, [0] IMPLICIT */
+        s->sid_is_ski = true;
         WAX_ENSURE(contents.len > 0, WAX_ERR_CMS_BAD_SID);
         s->sid_ski = contents;
-        s->sid_is_ski = true;
     } else {
         WAX_FAIL(WAX_ERR_CMS_BAD_SID);
     }
@@ -540,8 +540,8 @@ required_version(const struct wax_cms_verify *v)
         other |= v->crls[i].tag == WAX_DER_CONTEXT_CONS(1);
     }
     for (size_t i = 0; i < v->num_signers; i++) {
-        v3_signer |=
-            v->signers[i]->err == WAX_OK && v->signers[i]->version == 3;
+        /* what the sid calls for, even when the SignerInfo is broken */
+        v3_signer |= v->signers[i]->sid_is_ski;
     }
     struct wax_span ect;
     wax_span_init(&ect, v->ect, v->ect_len);
@@ -575,12 +575,10 @@ fill_result(struct wax_cms_verify *v, struct wax_cms_signed_result *res)
     }
     WAX_TRY(copy_items(&res->crls, &res->num_crls, v->crls, v->num_crls,
                        v->certs_buf.data));
-    WAX_ENSURE(v->version == required_version(v), WAX_ERR_CMS_BAD_VERSION);
-    if (v->num_signers == 0) {
-        return WAX_ERR_CMS_NO_SIGNERS;
+    if (v->num_signers > 0) {
+        res->signers = calloc(v->num_signers, sizeof(*res->signers));
+        WAX_ENSURE(res->signers != NULL, WAX_ERR_NOMEM);
     }
-    res->signers = calloc(v->num_signers, sizeof(*res->signers));
-    WAX_ENSURE(res->signers != NULL, WAX_ERR_NOMEM);
     res->num_signers = v->num_signers;
     for (size_t i = 0; i < v->num_signers; i++) {
         struct cms_vsigner *s = v->signers[i];
@@ -588,6 +586,9 @@ fill_result(struct wax_cms_verify *v, struct wax_cms_signed_result *res)
         WAX_TRY(fill_signer_result(s, &res->signers[i]));
     }
     summarise(res);
+    /* a structure error of the SignedData overrides the signers' verdict
+     * (they are still reported) */
+    WAX_ENSURE(v->version == required_version(v), WAX_ERR_CMS_BAD_VERSION);
     return res->err;
 }
 

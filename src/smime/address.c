@@ -405,8 +405,8 @@ parse_mailbox_or_group(struct parser *ps, bool in_group)
 
 wax_err
 wax_smime_parse_addresses(char (*out)[WAX_MAX_SMIME_ADDRESS + 1],
-                          size_t max_out, size_t *out_num,
-                          const uint8_t *value, size_t value_len)
+                          size_t max_out, size_t *out_num, const uint8_t *value,
+                          size_t value_len)
 {
     WAX_ENSURE(out_num != NULL && (value != NULL || value_len == 0) &&
                    (out != NULL || max_out == 0),
@@ -501,8 +501,8 @@ wax_smime_address_equal(const char *a, const char *b)
 }
 
 static void
-add_email(char (*out)[WAX_MAX_SMIME_ADDRESS + 1], size_t max_out,
-          size_t *num, struct wax_span v)
+add_email(char (*out)[WAX_MAX_SMIME_ADDRESS + 1], size_t max_out, size_t *num,
+          struct wax_span v)
 {
     if (v.len == 0 || v.len > WAX_MAX_SMIME_ADDRESS || *num >= max_out ||
         memchr(v.p, 0, v.len) != NULL) {
@@ -517,8 +517,7 @@ wax_err
 wax_smime_cert_emails(char (*out)[WAX_MAX_SMIME_ADDRESS + 1], size_t max_out,
                       size_t *out_num, const struct wax_x509_cert *cert)
 {
-    WAX_ENSURE(out_num != NULL && cert != NULL &&
-                   (out != NULL || max_out == 0),
+    WAX_ENSURE(out_num != NULL && cert != NULL && (out != NULL || max_out == 0),
                WAX_ERR_INVALID_ARGUMENT);
     size_t num = 0;
     bool any_san_email = false;

@@ -250,8 +250,9 @@ smime_env_finish(struct wax_smime_op *op)
     }
     bool ok = false;
     if (op->err != WAX_OK) {
-        rep->verdict = inspect ? WAX_SMIME_VERDICT_NONE
-                               : WAX_SMIME_DECRYPT_FAILED;
+        rep->verdict = inspect || smime_err_is_local(op->err)
+                           ? WAX_SMIME_VERDICT_NONE
+                           : WAX_SMIME_DECRYPT_FAILED;
         rep->err = op->err;
     } else if (e == NULL || e->drained || e->dec == NULL) {
         if (!inspect) {
@@ -441,8 +442,7 @@ enc_setup(struct wax_smime_op *op, const struct wax_smime_encrypt_opts *o)
     struct smime_env_state *e = op->env;
     struct wax_smime_report *rep = op->rep;
     const struct wax_smime_certs *rc = o->recipients;
-    WAX_ENSURE(rc != NULL && rc->num > 0 && rc->der != NULL &&
-                   rc->lens != NULL,
+    WAX_ENSURE(rc != NULL && rc->num > 0 && rc->der != NULL && rc->lens != NULL,
                WAX_ERR_INVALID_ARGUMENT);
     WAX_ENSURE(rc->num <= WAX_MAX_CMS_RECIPIENTS, WAX_ERR_SMIME_BAD_OPTION);
     WAX_ENSURE(o->format == WAX_SMIME_FORMAT_MIME ||
@@ -451,13 +451,11 @@ enc_setup(struct wax_smime_op *op, const struct wax_smime_encrypt_opts *o)
                WAX_ERR_SMIME_BAD_OPTION);
     WAX_ENSURE(!o->raw_content || o->format != WAX_SMIME_FORMAT_MIME,
                WAX_ERR_SMIME_BAD_OPTION);
-    WAX_ENSURE(o->trust.anchors.num == 0 ||
-                   (o->trust.anchors.der != NULL &&
-                    o->trust.anchors.lens != NULL),
+    WAX_ENSURE(o->trust.anchors.num == 0 || (o->trust.anchors.der != NULL &&
+                                             o->trust.anchors.lens != NULL),
                WAX_ERR_INVALID_ARGUMENT);
-    WAX_ENSURE(o->trust.untrusted.num == 0 ||
-                   (o->trust.untrusted.der != NULL &&
-                    o->trust.untrusted.lens != NULL),
+    WAX_ENSURE(o->trust.untrusted.num == 0 || (o->trust.untrusted.der != NULL &&
+                                               o->trust.untrusted.lens != NULL),
                WAX_ERR_INVALID_ARGUMENT);
     struct wax_cms_encrypt_opts co;
     memset(&co, 0, sizeof co);
@@ -478,11 +476,10 @@ enc_setup(struct wax_smime_op *op, const struct wax_smime_encrypt_opts *o)
     }
     /* the layer, before the objects that write into OUT */
     bool aead = wax_cipher_is_aead(co.cipher);
-    enum wax_smime_form form = o->format == WAX_SMIME_FORMAT_MIME
-                                   ? WAX_SMIME_FORM_PKCS7_MIME
-                               : o->format == WAX_SMIME_FORMAT_DER
-                                   ? WAX_SMIME_FORM_DER
-                                   : WAX_SMIME_FORM_PEM;
+    enum wax_smime_form form =
+        o->format == WAX_SMIME_FORMAT_MIME  ? WAX_SMIME_FORM_PKCS7_MIME
+        : o->format == WAX_SMIME_FORMAT_DER ? WAX_SMIME_FORM_DER
+                                            : WAX_SMIME_FORM_PEM;
     wax_sink *cms_out = op->out;
     if (err == WAX_OK) {
         if (o->format == WAX_SMIME_FORMAT_MIME) {
@@ -506,8 +503,8 @@ enc_setup(struct wax_smime_op *op, const struct wax_smime_encrypt_opts *o)
             form);
         if (l != NULL) {
             l->cipher = co.cipher;
-            for (size_t i = 0; i < rc->num &&
-                               rep->num_recipients < WAX_MAX_CMS_RECIPIENTS;
+            for (size_t i = 0;
+                 i < rc->num && rep->num_recipients < WAX_MAX_CMS_RECIPIENTS;
                  i++) {
                 struct wax_smime_recipient_report *rr =
                     &rep->recipients[rep->num_recipients++];
@@ -517,8 +514,7 @@ enc_setup(struct wax_smime_op *op, const struct wax_smime_encrypt_opts *o)
                 rr->oaep_digest = WAX_DIGEST_SHA256;
                 struct wax_x509_cert *c = malloc(sizeof *c);
                 if (c != NULL &&
-                    wax_x509_cert_parse(c, rc->der[i], rc->lens[i]) ==
-                        WAX_OK) {
+                    wax_x509_cert_parse(c, rc->der[i], rc->lens[i]) == WAX_OK) {
                     rr->issuer = smime_name_text(c->issuer);
                     rr->serial = smime_hex(c->serial.p, c->serial.len);
                 }
@@ -624,10 +620,9 @@ enc_close(wax_sink *self)
     op->finished = true;
     struct smime_env_state *e = op->env;
     if (op->err == WAX_OK) {
-        (void)smime_op_fail(op, e->raw
-                                    ? wax_sink_close(wax_cms_encryptor_sink(
-                                          e->enc))
-                                    : enc_mime_pass(op));
+        (void)smime_op_fail(
+            op, e->raw ? wax_sink_close(wax_cms_encryptor_sink(e->enc))
+                       : enc_mime_pass(op));
     }
     if (e->spool_ready) {
         wax_spool_discard(&e->spool);

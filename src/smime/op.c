@@ -263,9 +263,8 @@ front_write(wax_sink *self, const uint8_t *data, size_t len)
             return WAX_OK;
         }
         op->decided = true;
-        WAX_TRY(smime_op_fail(op, wax_sink_write(op->front_next,
-                                                 op->head.data,
-                                                 op->head.len)));
+        WAX_TRY(smime_op_fail(
+            op, wax_sink_write(op->front_next, op->head.data, op->head.len)));
     }
     if (len > 0) {
         WAX_TRY(smime_op_fail(op, wax_sink_write(op->front_next, data, len)));
@@ -285,12 +284,9 @@ smime_front_close(struct wax_smime_op *op)
     return wax_sink_close(op->front_next);
 }
 
-static wax_err
-content_write(wax_sink *self, const uint8_t *data, size_t len);
-static wax_err
-content_close(wax_sink *self);
-static wax_err
-front_close(wax_sink *self);
+static wax_err content_write(wax_sink *self, const uint8_t *data, size_t len);
+static wax_err content_close(wax_sink *self);
+static wax_err front_close(wax_sink *self);
 
 void
 smime_front_init(struct wax_smime_op *op)

@@ -296,9 +296,8 @@ smime_signer_fill_cert(struct wax_smime_signer_report *s, const uint8_t *der,
     char(*emails)[WAX_MAX_SMIME_ADDRESS + 1] =
         malloc(WAX_MAX_SMIME_EMAILS * sizeof *emails);
     size_t num = 0;
-    if (emails != NULL &&
-        wax_smime_cert_emails(emails, WAX_MAX_SMIME_EMAILS, &num, c) ==
-            WAX_OK) {
+    if (emails != NULL && wax_smime_cert_emails(emails, WAX_MAX_SMIME_EMAILS,
+                                                &num, c) == WAX_OK) {
         for (size_t i = 0; i < s->num_emails; i++) {
             free(s->emails[i]);
         }
@@ -362,10 +361,10 @@ smime_report_set_status(struct wax_smime_report *r, enum smime_kind kind)
     case SMIME_OP_ENCRYPT:
         /* a malformed input message is about the message; anything else
          * (keys, certificates, options) is configuration */
-        r->status = (r->err >= 700 && r->err < 800) ||
-                            (r->err >= 110 && r->err < 130)
-                        ? WAX_SMIME_STATUS_REJECTED
-                        : WAX_SMIME_STATUS_ERROR;
+        r->status =
+            (r->err >= 700 && r->err < 800) || (r->err >= 110 && r->err < 130)
+                ? WAX_SMIME_STATUS_REJECTED
+                : WAX_SMIME_STATUS_ERROR;
         return;
     case SMIME_OP_VERIFY:
     case SMIME_OP_DECRYPT:

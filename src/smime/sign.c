@@ -83,8 +83,7 @@ sign_setup(struct wax_smime_op *op, const struct wax_smime_sign_opts *o)
     WAX_ENSURE(o->signers != NULL && o->num_signers > 0,
                WAX_ERR_INVALID_ARGUMENT);
     WAX_ENSURE(o->num_signers <= WAX_MAX_CMS_SIGNERS, WAX_ERR_SMIME_BAD_OPTION);
-    WAX_ENSURE(o->digest == WAX_DIGEST_NONE ||
-                   o->digest == WAX_DIGEST_SHA256 ||
+    WAX_ENSURE(o->digest == WAX_DIGEST_NONE || o->digest == WAX_DIGEST_SHA256 ||
                    o->digest == WAX_DIGEST_SHA384 ||
                    o->digest == WAX_DIGEST_SHA512,
                WAX_ERR_SMIME_BAD_OPTION);
@@ -315,9 +314,9 @@ sign_close(wax_sink *self)
     op->finished = true;
     struct smime_sign_state *s = op->sign;
     if (op->err == WAX_OK) {
-        (void)smime_op_fail(op, s->raw ? wax_sink_close(wax_cms_sign_sink(
-                                             s->cs))
-                                       : sign_mime_pass(op));
+        (void)smime_op_fail(op, s->raw
+                                    ? wax_sink_close(wax_cms_sign_sink(s->cs))
+                                    : sign_mime_pass(op));
     }
     if (s->spool_ready) {
         wax_spool_discard(&s->spool);

@@ -136,8 +136,8 @@ static wax_err
 pem_lines_close(wax_sink *self)
 {
     struct smime_pem_writer *w = FROM(struct smime_pem_writer, lines, self);
-    WAX_TRY(wax_sink_write(w->out, (const uint8_t *)pem_end,
-                           sizeof pem_end - 1));
+    WAX_TRY(
+        wax_sink_write(w->out, (const uint8_t *)pem_end, sizeof pem_end - 1));
     return wax_sink_close(w->out);
 }
 

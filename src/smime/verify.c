@@ -40,8 +40,7 @@ pb_close(wax_sink *self)
     struct partial_sink *ps =
         (struct partial_sink *)((uint8_t *)self -
                                 offsetof(struct partial_sink, body));
-    if (!ps->failed &&
-        wax_sink_close(&ps->op->partial->sink) != WAX_OK) {
+    if (!ps->failed && wax_sink_close(&ps->op->partial->sink) != WAX_OK) {
         ps->failed = true;
     }
     return WAX_OK;
@@ -79,6 +78,7 @@ struct smime_verify_state {
     struct wax_cms_verify *cv;
     struct wax_cms_signed_result res;
     enum wax_digest_alg micalg;
+    enum wax_digest_alg digests[1]; /* for the cms verifier's params */
     bool cms_detached;
     bool drained; /* no SignedData: NOT_SIGNED */
     size_t layer;
@@ -139,9 +139,10 @@ make_verifier(struct wax_smime_op *op, bool detached)
     struct wax_cms_verify_params p;
     memset(&p, 0, sizeof p);
     p.detached = detached;
-    enum wax_digest_alg digests[1] = {v->micalg};
+    /* the verifier keeps a pointer to the array: it lives in V */
+    v->digests[0] = v->micalg;
     if (v->micalg != WAX_DIGEST_NONE && v->micalg != WAX_DIGEST_SHA256) {
-        p.digests = digests;
+        p.digests = v->digests;
         p.num_digests = 1;
     }
     p.extra_certs = v->opts.trust.untrusted.der;
@@ -154,8 +155,7 @@ make_verifier(struct wax_smime_op *op, bool detached)
         v->spool_ready = true;
         p.content_out = wax_spool_sink(&v->spool);
         if (v->opts.with_outer_headers) {
-            smime_head_init(&v->head, p.content_out,
-                            WAX_MAX_MIME_HEADER_BYTES);
+            smime_head_init(&v->head, p.content_out, WAX_MAX_MIME_HEADER_BYTES);
             v->head_ready = true;
             p.content_out = &v->head.sink;
         }
@@ -217,9 +217,8 @@ smime_verify_on_mime(struct wax_smime_op *op, wax_sink **out_next)
     case WAX_MIME_SMIME_MULTIPART_SIGNED: {
         op->route = SMIME_ROUTE_MULTIPART_SIGNED;
         v->micalg = op->top_info.micalg;
-        struct wax_smime_layer *l =
-            smime_add_layer(op->rep, WAX_SMIME_LAYER_SIGNED,
-                            WAX_SMIME_FORM_MULTIPART_SIGNED);
+        struct wax_smime_layer *l = smime_add_layer(
+            op->rep, WAX_SMIME_LAYER_SIGNED, WAX_SMIME_FORM_MULTIPART_SIGNED);
         if (l != NULL) {
             l->legacy_x = op->top_info.legacy_x;
             l->detached = true;
@@ -474,16 +473,14 @@ fill_from_sid(struct wax_smime_signer_report *s,
 }
 
 static void
-fill_chain(struct wax_smime_signer_report *s,
-           const struct wax_path_result *pr)
+fill_chain(struct wax_smime_signer_report *s, const struct wax_path_result *pr)
 {
     for (size_t i = 0; i < pr->num_certs && i < WAX_MAX_PATH_DEPTH; i++) {
         struct wax_x509_cert *c = malloc(sizeof *c);
         if (c == NULL) {
             return;
         }
-        if (wax_x509_cert_parse(c, pr->certs[i], pr->cert_lens[i]) ==
-            WAX_OK) {
+        if (wax_x509_cert_parse(c, pr->certs[i], pr->cert_lens[i]) == WAX_OK) {
             char *t = smime_name_text(c->subject);
             if (t != NULL) {
                 s->chain[s->num_chain++] = t;
@@ -758,7 +755,10 @@ smime_verify_finish(struct wax_smime_op *op)
     struct wax_smime_report *rep = op->rep;
     bool inspect = v == NULL || v->inspect;
     if (op->err != WAX_OK) {
-        rep->verdict = inspect ? WAX_SMIME_VERDICT_NONE : WAX_SMIME_INVALID;
+        /* a local failure (I/O, memory) says nothing about the message */
+        rep->verdict = inspect || smime_err_is_local(op->err)
+                           ? WAX_SMIME_VERDICT_NONE
+                           : WAX_SMIME_INVALID;
         rep->err = op->err;
     } else if (v == NULL || v->drained || v->cv == NULL) {
         if (!inspect) {

@@ -41,8 +41,7 @@ read_file(const char *rel, size_t *len)
 {
     const char *dir = getenv("WAX_TESTDATA");
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir ? dir : "../shared/testdata",
-             rel);
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : "../shared/testdata", rel);
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         return NULL;
@@ -122,8 +121,8 @@ push_chunked(wax_sink *s, const uint8_t *p, size_t len, size_t chunk)
 
 /* Runs the operation OP on the input; checks the output oracle. */
 static void
-run(struct wax_smime_op *op, struct wax_smime_report *rep,
-    struct wax_buf *out, const uint8_t *p, size_t len, size_t chunk)
+run(struct wax_smime_op *op, struct wax_smime_report *rep, struct wax_buf *out,
+    const uint8_t *p, size_t len, size_t chunk)
 {
     wax_err werr = push_chunked(wax_smime_op_sink(op), p, len, chunk);
     (void)werr;

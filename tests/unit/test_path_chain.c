@@ -45,8 +45,8 @@ pki3_free(struct pki3 *p)
 
 /* Validation with ROOT as the anchor and INTER untrusted. */
 static wax_err
-pki3_validate(const struct pki3 *p, enum wax_path_purpose purpose,
-              int64_t time, bool allow_weak, struct wax_path_result *res)
+pki3_validate(const struct pki3 *p, enum wax_path_purpose purpose, int64_t time,
+              bool allow_weak, struct wax_path_result *res)
 {
     const uint8_t *anchors[1] = {p->root.cert};
     size_t anchor_lens[1] = {p->root.cert_len};
@@ -69,9 +69,9 @@ TEST(path_good_chain)
     struct pki3 p;
     pki3_make(&p, NULL, NULL, NULL);
     struct wax_path_result res;
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_OK);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_OK);
     CHECK(res.err == WAX_OK);
     CHECK(res.num_certs == 3);
     CHECK(res.certs[0] == p.leaf.cert);
@@ -80,9 +80,9 @@ TEST(path_good_chain)
     CHECK(res.reached_anchor);
     CHECK(!res.weak);
     CHECK(res.failed_index == SIZE_MAX);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_ENCRYPT, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_BAD_KEY_USAGE); /* EC key: keyAgreement needed */
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_ENCRYPT, TP_T0, false, &res),
+        WAX_ERR_PATH_BAD_KEY_USAGE); /* EC key: keyAgreement needed */
     CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_ANY, TP_T0, false, &res),
               WAX_OK);
     pki3_free(&p);
@@ -96,9 +96,9 @@ TEST(path_validity)
     ls.not_after = TP_T0 - TP_YEAR;
     pki3_make(&p, NULL, NULL, &ls);
     struct wax_path_result res;
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_EXPIRED);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_EXPIRED);
     CHECK(res.failed_index == 0);
     CHECK(res.reached_anchor);
     CHECK(res.num_certs == 3);
@@ -125,9 +125,9 @@ TEST(path_validity)
     is.not_before = TP_T0 - 2 * TP_YEAR;
     is.not_after = TP_T0 - 1;
     pki3_make(&p, NULL, &is, NULL);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_EXPIRED);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_EXPIRED);
     CHECK(res.failed_index == 1);
     pki3_free(&p);
 
@@ -135,9 +135,9 @@ TEST(path_validity)
     struct tp_spec rs = tp_ca_spec("Test Root");
     rs.not_after = TP_T0 - 1;
     pki3_make(&p, &rs, NULL, NULL);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_EXPIRED);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_EXPIRED);
     CHECK(res.failed_index == 2);
     pki3_free(&p);
 }
@@ -287,27 +287,27 @@ TEST(path_issuer_checks)
     is.key_usage = 0;
     pki3_make(&p, NULL, &is, NULL);
     struct wax_path_result res;
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_NOT_CA);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_NOT_CA);
     CHECK(res.failed_index == 1);
     pki3_free(&p);
 
     /* no basicConstraints at all */
     is.basic_constraints = false;
     pki3_make(&p, NULL, &is, NULL);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_NOT_CA);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_NOT_CA);
     pki3_free(&p);
 
     /* a CA whose key usage lacks keyCertSign */
     is = tp_ca_spec("Test Intermediate");
     is.key_usage = WAX_KU_CRL_SIGN | WAX_KU_DIGITAL_SIGNATURE;
     pki3_make(&p, NULL, &is, NULL);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_ISSUER_KEY_USAGE);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_ISSUER_KEY_USAGE);
     CHECK(res.failed_index == 1);
     pki3_free(&p);
 
@@ -315,9 +315,9 @@ TEST(path_issuer_checks)
     struct tp_spec rs = tp_ca_spec("Test Root");
     rs.path_len = 0;
     pki3_make(&p, &rs, NULL, NULL);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_LEN_EXCEEDED);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_LEN_EXCEEDED);
     CHECK(res.failed_index == 2);
     pki3_free(&p);
     /* pathLen 1 is enough; pathLen 0 on the intermediate too */
@@ -325,9 +325,9 @@ TEST(path_issuer_checks)
     is = tp_ca_spec("Test Intermediate");
     is.path_len = 0;
     pki3_make(&p, &rs, &is, NULL);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_OK);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_OK);
     pki3_free(&p);
 
     /* an unknown critical extension in the leaf, in the intermediate, and
@@ -335,17 +335,17 @@ TEST(path_issuer_checks)
     struct tp_spec ls = tp_ee_spec("Alice", "alice@example.org");
     ls.unknown_critical = true;
     pki3_make(&p, NULL, NULL, &ls);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_UNKNOWN_CRITICAL_EXTENSION);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_UNKNOWN_CRITICAL_EXTENSION);
     CHECK(res.failed_index == 0);
     pki3_free(&p);
     is = tp_ca_spec("Test Intermediate");
     is.unknown_critical = true;
     pki3_make(&p, NULL, &is, NULL);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_UNKNOWN_CRITICAL_EXTENSION);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_UNKNOWN_CRITICAL_EXTENSION);
     CHECK(res.failed_index == 1);
     pki3_free(&p);
     rs = tp_ca_spec("Test Root");
@@ -367,16 +367,16 @@ TEST(path_v1_certificates)
     rs.v1 = true;
     pki3_make(&p, &rs, NULL, NULL);
     struct wax_path_result res;
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_OK);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_OK);
     pki3_free(&p);
     struct tp_spec is = tp_ca_spec("Test Intermediate");
     is.v1 = true;
     pki3_make(&p, NULL, &is, NULL);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_NOT_CA);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_NOT_CA);
     pki3_free(&p);
 }
 
@@ -387,12 +387,11 @@ TEST(path_weak_and_bad_signatures)
     ls.sig_digest = WAX_DIGEST_SHA1;
     pki3_make(&p, NULL, NULL, &ls);
     struct wax_path_result res;
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_WEAK_ALGORITHM);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_WEAK_ALGORITHM);
     CHECK(res.failed_index == 0);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, true,
-                            &res),
+    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, true, &res),
               WAX_OK);
     CHECK(res.weak);
     pki3_free(&p);
@@ -401,18 +400,18 @@ TEST(path_weak_and_bad_signatures)
     struct tp_spec rs = tp_ca_spec("Test Root");
     rs.sig_digest = WAX_DIGEST_SHA1;
     pki3_make(&p, &rs, NULL, NULL);
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_OK);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_OK);
     CHECK(!res.weak);
     pki3_free(&p);
 
     /* a corrupted signature on the leaf */
     pki3_make(&p, NULL, NULL, NULL);
     p.leaf.cert[p.leaf.cert_len - 5] ^= 0x01;
-    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
-                            &res),
-              WAX_ERR_PATH_SIGNATURE_INVALID);
+    CHECK_ERR(
+        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
+        WAX_ERR_PATH_SIGNATURE_INVALID);
     CHECK(res.failed_index == 0);
     pki3_free(&p);
 

@@ -11,13 +11,14 @@
 #include "../harness.h"
 #include "../smime_fixture.h"
 
-static const char msg[] = "From: Alice <alice@example.org>\r\n"
-                          "To: carol@example.org\r\n"
-                          "Subject: secret\r\n"
-                          "Content-Type: text/plain; charset=utf-8\r\n"
-                          "Content-Transfer-Encoding: 8bit\r\n"
-                          "\r\n"
-                          "The password is caf\xc3\xa9 but tell nobody about it.\r\n";
+static const char msg[] =
+    "From: Alice <alice@example.org>\r\n"
+    "To: carol@example.org\r\n"
+    "Subject: secret\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "Content-Transfer-Encoding: 8bit\r\n"
+    "\r\n"
+    "The password is caf\xc3\xa9 but tell nobody about it.\r\n";
 
 static const char inner[] =
     "Content-Type: text/plain; charset=utf-8\r\n"
@@ -26,8 +27,8 @@ static const char inner[] =
     "The password is caf=C3=A9 but tell nobody about it.\r\n";
 
 static wax_err
-encrypt_to(const struct tp_ident *rcpt, enum wax_smime_cipher cipher,
-           bool oaep, enum wax_smime_format format, struct wax_buf *out,
+encrypt_to(const struct tp_ident *rcpt, enum wax_smime_cipher cipher, bool oaep,
+           enum wax_smime_format format, struct wax_buf *out,
            struct wax_smime_report *rep)
 {
     struct sf_list l;
@@ -80,7 +81,8 @@ TEST(smime_encrypt_decrypt_all)
             CHECK_ERR(encrypt_to(&p->carol, ciphers[c].cipher, oaep,
                                  WAX_SMIME_FORMAT_MIME, &enc, &rep),
                       WAX_OK);
-            CHECK(rep.num_layers == 1 && rep.layers[0].cipher == ciphers[c].alg);
+            CHECK(rep.num_layers == 1 &&
+                  rep.layers[0].cipher == ciphers[c].alg);
             wax_smime_report_cleanup(&rep);
             CHECK(enc.closed);
             CHECK(memcmp(enc.data, "From: Alice <alice@example.org>\r\n", 33) ==
@@ -89,12 +91,13 @@ TEST(smime_encrypt_decrypt_all)
                               ciphers[c].aead ? "smime-type=authEnveloped-data"
                                               : "smime-type=enveloped-data"));
             CHECK(!sf_contains(enc.data, enc.len, "password"));
-            CHECK_ERR(decrypt_as(&p->carol, false, enc.data, enc.len, &out,
-                                 &rep),
-                      WAX_OK);
-            CHECK_MSG(rep.verdict == (ciphers[c].aead
-                                          ? WAX_SMIME_DECRYPTED_AUTHENTICATED
-                                          : WAX_SMIME_DECRYPTED_UNAUTHENTICATED),
+            CHECK_ERR(
+                decrypt_as(&p->carol, false, enc.data, enc.len, &out, &rep),
+                WAX_OK);
+            CHECK_MSG(rep.verdict ==
+                          (ciphers[c].aead
+                               ? WAX_SMIME_DECRYPTED_AUTHENTICATED
+                               : WAX_SMIME_DECRYPTED_UNAUTHENTICATED),
                       "cipher %zu oaep %d: %s", c, oaep,
                       wax_smime_verdict_name(rep.verdict));
             CHECK(rep.status == WAX_SMIME_STATUS_OK);
@@ -122,11 +125,11 @@ TEST(smime_encrypt_decrypt_all)
             wax_smime_report_cleanup(&rep);
             wax_buf_cleanup(&out);
             /* CBC with require_auth fails and releases nothing */
-            wax_err want = ciphers[c].aead ? WAX_OK
-                                           : WAX_ERR_SMIME_NOT_AUTHENTICATED;
-            CHECK_ERR(decrypt_as(&p->carol, true, enc.data, enc.len, &out,
-                                 &rep),
-                      want);
+            wax_err want =
+                ciphers[c].aead ? WAX_OK : WAX_ERR_SMIME_NOT_AUTHENTICATED;
+            CHECK_ERR(
+                decrypt_as(&p->carol, true, enc.data, enc.len, &out, &rep),
+                want);
             if (!ciphers[c].aead) {
                 CHECK(rep.verdict == WAX_SMIME_DECRYPT_FAILED);
                 CHECK(out.len == 0 && !out.closed);

@@ -113,9 +113,9 @@ TEST(smime_addresses_bad)
         strcat(many, "a@b.example,");
     }
     CHECK_ERR(parse(many, &num), WAX_ERR_LIMIT_EXCEEDED);
-    CHECK_ERR(wax_smime_parse_addresses(addrs, 4, &num,
-                                        (const uint8_t *)"a@b\0c", 5),
-              WAX_ERR_SMIME_BAD_ADDRESS);
+    CHECK_ERR(
+        wax_smime_parse_addresses(addrs, 4, &num, (const uint8_t *)"a@b\0c", 5),
+        WAX_ERR_SMIME_BAD_ADDRESS);
     CHECK_ERR(wax_smime_parse_addresses(addrs, 4, NULL, NULL, 0),
               WAX_ERR_INVALID_ARGUMENT);
 }
@@ -203,8 +203,7 @@ TEST(smime_report_json)
     wax_smime_report_init(&r);
     r.verdict = WAX_SMIME_VALID_SIGNER_MISMATCH;
     r.err = WAX_ERR_SMIME_SIGNER_MISMATCH;
-    struct wax_smime_layer *l =
-        &r.layers[r.num_layers++];
+    struct wax_smime_layer *l = &r.layers[r.num_layers++];
     memset(l, 0, sizeof *l);
     l->type = WAX_SMIME_LAYER_SIGNED;
     l->form = WAX_SMIME_FORM_MULTIPART_SIGNED;
@@ -237,7 +236,8 @@ TEST(smime_report_json)
         "\"error\":\"WAX_ERR_SMIME_SIGNER_MISMATCH\","
         "\"subject\":\"CN=Evil\\\"\\\\\\u000a\\u001b[0m\\u00ff\","
         "\"serial\":\"0a\","
-        "\"sha256\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "\"sha256\":"
+        "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
         "aa\","
         "\"emails\":[\"e@x.example\"],\"from_match\":false,"
         "\"signing_time\":\"2024-01-01T00:00:00Z\",\"digest\":\"sha256\","

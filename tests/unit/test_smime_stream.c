@@ -111,7 +111,8 @@ child_run(void)
     }
     struct wax_digest body;
     if (wax_digest_init(&body, WAX_DIGEST_SHA256) != WAX_OK ||
-        wax_digest_update(&body, (const uint8_t *)"Content-Type: text/plain\r\n\r\n",
+        wax_digest_update(&body,
+                          (const uint8_t *)"Content-Type: text/plain\r\n\r\n",
                           28) != WAX_OK) {
         return __LINE__;
     }
@@ -123,8 +124,7 @@ child_run(void)
     }
     if (wax_digest_final(&body, want, sizeof want, &n) != WAX_OK ||
         wax_digest_sink_result(&released, got, sizeof got, &n) != WAX_OK ||
-        memcmp(want, got, 32) != 0 ||
-        vrep.content_len != BIG_BYTES + 28) {
+        memcmp(want, got, 32) != 0 || vrep.content_len != BIG_BYTES + 28) {
         return __LINE__;
     }
     wax_digest_cleanup(&body);
@@ -173,7 +173,8 @@ child_run(void)
         }
         /* the outer fields, MIME-Version, then the entity: its header
          * (28 bytes, the end of big_head) and the body */
-        uint64_t outer = strlen(big_head) - 28 + strlen("MIME-Version: 1.0\r\n");
+        uint64_t outer =
+            strlen(big_head) - 28 + strlen("MIME-Version: 1.0\r\n");
         if (dnull.num_bytes != outer + 28 + BIG_BYTES) {
             fprintf(stderr, "decrypted %llu bytes\n",
                     (unsigned long long)dnull.num_bytes);

@@ -13,23 +13,23 @@
 #include "../harness.h"
 #include "../smime_fixture.h"
 
-static const char msg_plain[] =
-    "From: Alice <alice@example.org>\r\n"
-    "To: bob@example.org\r\n"
-    "Subject: hello\r\n"
-    "Date: Mon, 1 Jan 2024 00:00:00 +0000\r\n"
-    "Message-ID: <1@example.org>\r\n"
-    "MIME-Version: 1.0\r\n"
+static const char msg_plain[] = "From: Alice <alice@example.org>\r\n"
+                                "To: bob@example.org\r\n"
+                                "Subject: hello\r\n"
+                                "Date: Mon, 1 Jan 2024 00:00:00 +0000\r\n"
+                                "Message-ID: <1@example.org>\r\n"
+                                "MIME-Version: 1.0\r\n"
+                                "Content-Type: text/plain; charset=us-ascii\r\n"
+                                "\r\n"
+                                "Hello Bob,\r\n"
+                                "this is signed.\r\n";
+
+/* The entity that is signed for msg_plain. */
+static const char entity_plain[] =
     "Content-Type: text/plain; charset=us-ascii\r\n"
     "\r\n"
     "Hello Bob,\r\n"
     "this is signed.\r\n";
-
-/* The entity that is signed for msg_plain. */
-static const char entity_plain[] = "Content-Type: text/plain; charset=us-ascii\r\n"
-                                   "\r\n"
-                                   "Hello Bob,\r\n"
-                                   "this is signed.\r\n";
 
 /* Signs MSG as ALICE (or the identities given) into OUT. */
 static wax_err
@@ -57,29 +57,29 @@ sign_alice(const char *msg, bool opaque, enum wax_smime_format format,
 {
     struct wax_smime_identity id = sf_id(&sf_pki()->alice);
     struct wax_smime_report rep;
-    wax_err err = sign_msg(msg, strlen(msg), &id, 1, opaque, format, detached,
-                           out, &rep);
+    wax_err err =
+        sign_msg(msg, strlen(msg), &id, 1, opaque, format, detached, out, &rep);
     wax_smime_report_cleanup(&rep);
     return err;
 }
 
 /* Verifies IN with OPTS into OUT. */
 static wax_err
-verify_buf(const struct wax_smime_verify_opts *o, const uint8_t *in,
-           size_t len, const uint8_t *content, size_t content_len,
-           struct wax_buf *out, struct wax_smime_report *rep)
+verify_buf(const struct wax_smime_verify_opts *o, const uint8_t *in, size_t len,
+           const uint8_t *content, size_t content_len, struct wax_buf *out,
+           struct wax_smime_report *rep)
 {
     sf_out_init(out);
-    return wax_smime_verify(o, in, len, content, content_len,
-                            wax_buf_sink(out), rep);
+    return wax_smime_verify(o, in, len, content, content_len, wax_buf_sink(out),
+                            rep);
 }
 
 TEST(smime_sign_verify_clear)
 {
     struct wax_buf signed_msg, out;
-    CHECK_ERR(sign_alice(msg_plain, false, WAX_SMIME_FORMAT_MIME, false,
-                         &signed_msg),
-              WAX_OK);
+    CHECK_ERR(
+        sign_alice(msg_plain, false, WAX_SMIME_FORMAT_MIME, false, &signed_msg),
+        WAX_OK);
     CHECK(signed_msg.closed);
     /* outer fields kept outside, then the multipart/signed header */
     CHECK(memcmp(signed_msg.data, "From: Alice <alice@example.org>\r\n", 33) ==
@@ -94,9 +94,9 @@ TEST(smime_sign_verify_clear)
     struct sf_list anchors;
     struct wax_smime_verify_opts vo = sf_verify_opts(&anchors);
     struct wax_smime_report rep;
-    CHECK_ERR(verify_buf(&vo, signed_msg.data, signed_msg.len, NULL, 0, &out,
-                         &rep),
-              WAX_OK);
+    CHECK_ERR(
+        verify_buf(&vo, signed_msg.data, signed_msg.len, NULL, 0, &out, &rep),
+        WAX_OK);
     CHECK(rep.verdict == WAX_SMIME_VALID);
     CHECK(rep.status == WAX_SMIME_STATUS_OK);
     CHECK(rep.err == WAX_OK);
@@ -128,13 +128,13 @@ TEST(smime_sign_verify_clear)
 
     /* with the outer header fields put back */
     vo.with_outer_headers = true;
-    CHECK_ERR(verify_buf(&vo, signed_msg.data, signed_msg.len, NULL, 0, &out,
-                         &rep),
-              WAX_OK);
-    CHECK(memcmp(out.data, "From: Alice <alice@example.org>\r\nTo: ", 37) ==
-          0);
-    CHECK(sf_contains(out.data, out.len, "MIME-Version: 1.0\r\nContent-Type: "
-                                         "text/plain; charset=us-ascii\r\n"));
+    CHECK_ERR(
+        verify_buf(&vo, signed_msg.data, signed_msg.len, NULL, 0, &out, &rep),
+        WAX_OK);
+    CHECK(memcmp(out.data, "From: Alice <alice@example.org>\r\nTo: ", 37) == 0);
+    CHECK(sf_contains(out.data, out.len,
+                      "MIME-Version: 1.0\r\nContent-Type: "
+                      "text/plain; charset=us-ascii\r\n"));
     wax_smime_report_cleanup(&rep);
     wax_buf_cleanup(&out);
     wax_buf_cleanup(&signed_msg);
@@ -223,8 +223,7 @@ TEST(smime_sign_verify_opaque_and_raw)
     /* the content pushed before the signature, in pieces */
     struct wax_smime_op *op = NULL;
     sf_out_init(&out);
-    CHECK_ERR(wax_smime_verify_new(&op, &vo, wax_buf_sink(&out), &rep),
-              WAX_OK);
+    CHECK_ERR(wax_smime_verify_new(&op, &vo, wax_buf_sink(&out), &rep), WAX_OK);
     wax_sink *cs = wax_smime_op_content_sink(op);
     CHECK(cs != NULL);
     for (size_t i = 0; i < strlen(entity_plain); i++) {
@@ -291,8 +290,9 @@ TEST(smime_sign_8bit_and_lf)
     CHECK_ERR(sign_msg(msgbin, sizeof msgbin - 1, &id, 1, false,
                        WAX_SMIME_FORMAT_MIME, false, &sm, &rep),
               WAX_OK);
-    CHECK(sf_contains(sm.data, sm.len,
-                      "Content-Transfer-Encoding: base64\r\n\r\nAQL/AIAgYmluYXJ5\r\n"));
+    CHECK(sf_contains(
+        sm.data, sm.len,
+        "Content-Transfer-Encoding: base64\r\n\r\nAQL/AIAgYmluYXJ5\r\n"));
     wax_smime_report_cleanup(&rep);
     CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep), WAX_OK);
     wax_smime_report_cleanup(&rep);
@@ -506,9 +506,8 @@ TEST(smime_verify_untrusted)
         cms_sign_raw(rows[i].signer, &sm);
         struct sf_list untrusted;
         vo.trust.time = rows[i].time;
-        vo.trust.anchors =
-            sf_certs(&anchors, rows[i].other_anchor ? &p->other_root : &p->root,
-                     NULL);
+        vo.trust.anchors = sf_certs(
+            &anchors, rows[i].other_anchor ? &p->other_root : &p->root, NULL);
         vo.trust.untrusted =
             sf_certs(&untrusted, rows[i].chain_root ? &p->root : NULL, NULL);
         wax_err got = verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep);
@@ -648,9 +647,9 @@ TEST(smime_verify_not_signed)
     struct wax_smime_verify_opts vo = sf_verify_opts(&anchors);
     struct wax_smime_report rep;
     struct wax_buf out;
-    CHECK_ERR(verify_buf(&vo, no_signers, sizeof no_signers, NULL, 0, &out,
-                         &rep),
-              WAX_ERR_CMS_NO_SIGNERS);
+    CHECK_ERR(
+        verify_buf(&vo, no_signers, sizeof no_signers, NULL, 0, &out, &rep),
+        WAX_ERR_CMS_NO_SIGNERS);
     CHECK(rep.verdict == WAX_SMIME_INVALID);
     CHECK(rep.num_signers == 0);
     CHECK(out.len == 0 && !out.closed);
@@ -691,8 +690,8 @@ TEST(smime_verify_not_signed)
         "--XX\r\nContent-Type: text/plain\r\n\r\nunsigned\r\n--XX\r\n";
     CHECK_ERR(wax_buf_append_str(&mixed, head2), WAX_OK);
     /* the signed message's own header as the part's header */
-    const uint8_t *ct = (const uint8_t *)strstr((const char *)sm.data,
-                                                "Content-Type: multipart/signed");
+    const uint8_t *ct = (const uint8_t *)strstr(
+        (const char *)sm.data, "Content-Type: multipart/signed");
     CHECK(ct != NULL);
     CHECK_ERR(wax_buf_append(&mixed, ct, sm.len - (size_t)(ct - sm.data)),
               WAX_OK);
@@ -747,5 +746,151 @@ TEST(smime_verify_chunking)
         wax_smime_report_cleanup(&rep);
         wax_buf_cleanup(&out);
     }
+    wax_buf_cleanup(&sm);
+}
+
+/* Replaces the first FROM in B by TO (same buffer, may change length). */
+static bool
+replace_in(struct wax_buf *b, const char *from, const char *to)
+{
+    size_t fl = strlen(from), tl = strlen(to);
+    for (size_t i = 0; fl <= b->len && i <= b->len - fl; i++) {
+        if (memcmp(b->data + i, from, fl) != 0) {
+            continue;
+        }
+        struct wax_buf n;
+        sf_out_init(&n);
+        if (wax_buf_append(&n, b->data, i) != WAX_OK ||
+            wax_buf_append(&n, (const uint8_t *)to, tl) != WAX_OK ||
+            wax_buf_append(&n, b->data + i + fl, b->len - i - fl) != WAX_OK) {
+            wax_buf_cleanup(&n);
+            return false;
+        }
+        wax_buf_cleanup(b);
+        *b = n;
+        return true;
+    }
+    return false;
+}
+
+TEST(smime_verify_legacy_media_types)
+{
+    struct sf_list anchors;
+    struct wax_smime_verify_opts vo = sf_verify_opts(&anchors);
+    struct wax_smime_report rep;
+    struct wax_buf sm, out;
+    /* application/x-pkcs7-mime without smime-type, named smime.p7m */
+    CHECK_ERR(sign_alice(msg_plain, true, WAX_SMIME_FORMAT_MIME, false, &sm),
+              WAX_OK);
+    CHECK(replace_in(&sm, "application/pkcs7-mime; smime-type=signed-data;",
+                     "application/x-pkcs7-mime;"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep), WAX_OK);
+    CHECK(rep.verdict == WAX_SMIME_VALID);
+    CHECK(rep.layers[0].legacy_x);
+    CHECK(rep.layers[0].form == WAX_SMIME_FORM_PKCS7_MIME);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* smime-type says enveloped-data, the object says signedData: the
+     * object decides */
+    CHECK(replace_in(&sm, "application/x-pkcs7-mime;",
+                     "application/pkcs7-mime; smime-type=enveloped-data;"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep), WAX_OK);
+    CHECK(rep.verdict == WAX_SMIME_VALID);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    wax_buf_cleanup(&sm);
+
+    /* multipart/signed with the x- protocol and signature part */
+    CHECK_ERR(sign_alice(msg_plain, false, WAX_SMIME_FORMAT_MIME, false, &sm),
+              WAX_OK);
+    CHECK(replace_in(&sm, "protocol=\"application/pkcs7-signature\"",
+                     "protocol=\"application/x-pkcs7-signature\""));
+    CHECK(replace_in(&sm, "Content-Type: application/pkcs7-signature",
+                     "Content-Type: application/x-pkcs7-signature"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep), WAX_OK);
+    CHECK(rep.verdict == WAX_SMIME_VALID);
+    CHECK(rep.layers[0].legacy_x);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    wax_buf_cleanup(&sm);
+
+    /* the encrypted message given to verify: NOT_SIGNED, layer reported */
+    struct sf_list rl;
+    struct wax_smime_certs rc = sf_certs(&rl, &sf_pki()->carol, NULL);
+    struct wax_smime_encrypt_opts eo;
+    memset(&eo, 0, sizeof eo);
+    eo.recipients = &rc;
+    eo.trust.time = SF_NOW;
+    sf_out_init(&sm);
+    CHECK_ERR(wax_smime_encrypt(&eo, (const uint8_t *)msg_plain,
+                                strlen(msg_plain), wax_buf_sink(&sm), &rep),
+              WAX_OK);
+    wax_smime_report_cleanup(&rep);
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep),
+              WAX_ERR_SMIME_NOT_SIGNED);
+    CHECK(rep.verdict == WAX_SMIME_NOT_SIGNED);
+    CHECK(rep.num_layers == 1 &&
+          rep.layers[0].type == WAX_SMIME_LAYER_ENVELOPED);
+    CHECK(out.len == 0 && !out.closed);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    wax_buf_cleanup(&sm);
+
+    /* a signed message whose signature part is cut off */
+    CHECK_ERR(sign_alice(msg_plain, false, WAX_SMIME_FORMAT_MIME, false, &sm),
+              WAX_OK);
+    uint8_t *second = (uint8_t *)strstr(
+        (char *)sm.data, "Content-Type: application/pkcs7-signature");
+    CHECK(second != NULL);
+    size_t cut = (size_t)(second - sm.data);
+    CHECK_ERR(verify_buf(&vo, sm.data, cut, NULL, 0, &out, &rep),
+              WAX_ERR_MIME_NO_CLOSE_DELIMITER);
+    CHECK(rep.verdict == WAX_SMIME_INVALID);
+    CHECK(out.len == 0 && !out.closed);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    wax_buf_cleanup(&sm);
+}
+
+TEST(smime_verify_pem_forms)
+{
+    struct sf_list anchors;
+    struct wax_smime_verify_opts vo = sf_verify_opts(&anchors);
+    vo.from = "alice@example.org";
+    struct wax_smime_report rep;
+    struct wax_buf sm, out;
+    CHECK_ERR(sign_alice(msg_plain, false, WAX_SMIME_FORMAT_PEM, false, &sm),
+              WAX_OK);
+    /* the older label, CRLF line ends, white space before */
+    CHECK(replace_in(&sm, "-----BEGIN CMS-----\n",
+                     "\r\n-----BEGIN PKCS7-----\r\n"));
+    CHECK(replace_in(&sm, "-----END CMS-----", "-----END PKCS7-----"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep), WAX_OK);
+    CHECK(rep.layers[0].form == WAX_SMIME_FORM_PEM);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* no END line */
+    uint8_t *end = (uint8_t *)strstr((char *)sm.data, "-----END");
+    CHECK(end != NULL);
+    CHECK_ERR(
+        verify_buf(&vo, sm.data, (size_t)(end - sm.data), NULL, 0, &out, &rep),
+        WAX_ERR_SMIME_BAD_PEM);
+    CHECK(rep.verdict == WAX_SMIME_INVALID && out.len == 0);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* an RFC 1421 header inside the block */
+    CHECK(replace_in(&sm, "-----BEGIN PKCS7-----\r\n",
+                     "-----BEGIN PKCS7-----\r\nProc-Type: 4,ENCRYPTED\r\n"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep),
+              WAX_ERR_SMIME_BAD_PEM);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
+    /* base64 damage */
+    CHECK(replace_in(&sm, "Proc-Type: 4,ENCRYPTED\r\n", "!"));
+    CHECK_ERR(verify_buf(&vo, sm.data, sm.len, NULL, 0, &out, &rep),
+              WAX_ERR_BASE64_INVALID_CHAR);
+    CHECK(out.len == 0);
+    wax_smime_report_cleanup(&rep);
+    wax_buf_cleanup(&out);
     wax_buf_cleanup(&sm);
 }

@@ -257,9 +257,13 @@ TEST(ireland_inspect_recipient_kinds)
          {WAX_CMS_RI_KTRI, WAX_CMS_RI_KARI},
          2,
          WAX_CIPHER_AES128_CBC},
-        {IRL "encryptedKekri.p7m", {WAX_CMS_RI_KEKRI}, 1,
+        {IRL "encryptedKekri.p7m",
+         {WAX_CMS_RI_KEKRI},
+         1,
          WAX_CIPHER_AES192_CBC},
-        {IRL "authEnvelopedForDanaX25519HKDF.p7m", {WAX_CMS_RI_KARI}, 1,
+        {IRL "authEnvelopedForDanaX25519HKDF.p7m",
+         {WAX_CMS_RI_KARI},
+         1,
          WAX_CIPHER_AES128_GCM},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -297,7 +301,8 @@ TEST(ireland_inspect_recipient_kinds)
 /* OpenSSL 1.1.1's object for smec3 uses ECDH key agreement. */
 TEST(openssl_ciphertext_from_1_1_1)
 {
-    const char *rel = "openssl-smime-cms/80-test_cms_data/ciphertext_from_1_1_1.cms";
+    const char *rel =
+        "openssl-smime-cms/80-test_cms_data/ciphertext_from_1_1_1.cms";
     size_t len = 0;
     uint8_t *mime = read_rel(rel, &len);
     if (mime == NULL) {
@@ -395,22 +400,21 @@ TEST(interop_wax_encrypts_openssl_decrypts)
     uint8_t *content = malloc(200000);
     CHECK(content != NULL);
     fill_text(content, 200000);
-    char in_path[300], plain_path[300], cmd[1500];
+    char in_path[300], plain_path[300], cmd[4096];
     snprintf(in_path, sizeof in_path, "%s/wax.der", dir);
     snprintf(plain_path, sizeof plain_path, "%s/plain.out", dir);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct wax_cms_recipient r = {bob.cert.data, bob.cert.len,
-                                      cases[i].kt,   WAX_DIGEST_NONE,
+        struct wax_cms_recipient r = {bob.cert.data,   bob.cert.len,
+                                      cases[i].kt,     WAX_DIGEST_NONE,
                                       WAX_DIGEST_NONE, cases[i].rid};
-        struct wax_cms_encrypt_opts opts = {.cipher = cases[i].cipher,
-                                            .der_threshold =
-                                                cases[i].threshold};
+        struct wax_cms_encrypt_opts opts = {
+            .cipher = cases[i].cipher, .der_threshold = cases[i].threshold};
         struct rec_sink out;
         rec_init(&out, OUT_MAX);
-        wax_err e = wax_cms_encrypt(&opts, &r, 1, content, cases[i].len,
-                                    &out.sink);
-        bool written = e == WAX_OK && write_file(in_path, out.buf.data,
-                                                 out.buf.len);
+        wax_err e =
+            wax_cms_encrypt(&opts, &r, 1, content, cases[i].len, &out.sink);
+        bool written =
+            e == WAX_OK && write_file(in_path, out.buf.data, out.buf.len);
         rec_cleanup(&out);
         /* wax_test_data_path reuses one buffer: build the paths apart */
         char key_path[300], crt_path[300];
@@ -469,8 +473,7 @@ TEST(interop_openssl_encrypts_wax_decrypts)
          3000},
         {"-aes-128-gcm -oaep", false, WAX_CIPHER_AES128_GCM,
          WAX_CMS_KT_RSA_OAEP, 3000},
-        {"-aes256 -oaep", true, WAX_CIPHER_AES256_CBC,
-         WAX_CMS_KT_RSA_OAEP, 10},
+        {"-aes256 -oaep", true, WAX_CIPHER_AES256_CBC, WAX_CMS_KT_RSA_OAEP, 10},
         {"-aes128", true, WAX_CIPHER_AES128_CBC, WAX_CMS_KT_RSA_PKCS1, 500},
         {"-aes256 -stream", false, WAX_CIPHER_AES256_CBC, WAX_CMS_KT_RSA_PKCS1,
          300000},
@@ -482,7 +485,7 @@ TEST(interop_openssl_encrypts_wax_decrypts)
     uint8_t *content = malloc(300000);
     CHECK(content != NULL);
     fill_text(content, 300000);
-    char in_path[300], enc_path[300], cmd[1500];
+    char in_path[300], enc_path[300], cmd[4096];
     snprintf(in_path, sizeof in_path, "%s/plain.txt", dir);
     snprintf(enc_path, sizeof enc_path, "%s/enc.der", dir);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -513,8 +516,8 @@ TEST(interop_openssl_encrypts_wax_decrypts)
                           strstr(cases[i].args, "-indef") != NULL;
         struct vec_result vr;
         memset(&vr, 0, sizeof vr);
-        bool ran = der != NULL &&
-                   run_bytes(der, len, BOB_KEY, BOB_CRT, NULL, &vr);
+        bool ran =
+            der != NULL && run_bytes(der, len, BOB_KEY, BOB_CRT, NULL, &vr);
         bool same = ran && vr.plain.len == cases[i].len &&
                     memcmp(vr.plain.data, content, cases[i].len) == 0;
         free(der);

@@ -433,8 +433,8 @@ setup_corpus(struct corpus *c, char *anchors, char *keys)
 TEST(smime_corpus_rows)
 {
     size_t len = 0;
-    char *tsv = (char *)wax_test_read_file("tests/vectors/smime_corpus.tsv",
-                                           &len);
+    char *tsv =
+        (char *)wax_test_read_file("tests/vectors/smime_corpus.tsv", &len);
     CHECK_MSG(tsv != NULL, "tests/vectors/smime_corpus.tsv missing");
     char *cursor = tsv;
     size_t num = 0, skipped = 0;
@@ -627,8 +627,8 @@ tb_run(const char *tsv_name, const char *mode, bool allow_weak)
             }
         }
         if (getenv("WAX_SMIME_CORPUS_VERBOSE") != NULL) {
-            fprintf(stderr, "%s\t%s\t%s\t%s\t%s\n", mode, f[0], f[3],
-                    o.summary, agrees ? "agree" : "DISAGREE");
+            fprintf(stderr, "%s\t%s\t%s\t%s\t%s\n", mode, f[0], f[3], o.summary,
+                    agrees ? "agree" : "DISAGREE");
         }
         opened_free(&o);
         free(m);
