@@ -5,5 +5,7 @@
 #include "ui.h"
 
 int cmd_cert(int argc, char **argv);
+/* wax cert verify (cli/cmd_cert_verify.c), from cmd_cert. */
+int cmd_cert_verify(int argc, char **argv);
 
 #endif
