@@ -111,7 +111,8 @@ load_file(const char *path, bool crls, struct der_set *out)
     wax_buf_init(&b, CLI_MAX_SMALL_FILE);
     wax_err err = cli_read_file(path, &b);
     if (err == WAX_OK && !wax_pem_looks_like(b.data, b.len)) {
-        err = b.len > 0 ? der_set_add(out, b.data, b.len) : WAX_ERR_PEM_NO_OBJECT;
+        err =
+            b.len > 0 ? der_set_add(out, b.data, b.len) : WAX_ERR_PEM_NO_OBJECT;
         wax_buf_cleanup(&b);
         return err;
     }
@@ -135,8 +136,8 @@ load_file(const char *path, bool crls, struct der_set *out)
         }
         size_t cap = wax_pem_decoded_max(&blk) + 1, len = 0;
         uint8_t *der = malloc(cap);
-        err = der == NULL ? WAX_ERR_NOMEM
-                          : wax_pem_decode(&blk, der, cap, &len);
+        err =
+            der == NULL ? WAX_ERR_NOMEM : wax_pem_decode(&blk, der, cap, &len);
         if (err == WAX_OK) {
             err = der_set_add(out, der, len);
         }
@@ -244,7 +245,8 @@ parse_args(int argc, char **argv, struct verify_opts *o)
             }
         } else if (strcmp(a, "--revocation") == 0) {
             if (wax_path_revocation_parse(v, &o->revocation) != WAX_OK) {
-                return usage_error("--revocation is require, prefer or off, not", v);
+                return usage_error(
+                    "--revocation is require, prefer or off, not", v);
             }
         } else if (strcmp(a, "--at") == 0) {
             if (!wax_time_parse_rfc3339(v, &o->at)) {
@@ -328,7 +330,8 @@ report_json(const struct verify_opts *o, wax_err err,
             bool bound)
 {
     struct chain_info *ci = malloc(sizeof *ci);
-    fprintf(stderr, "{\"verdict\": \"%s\"", err == WAX_OK ? "VALID" : "INVALID");
+    fprintf(stderr, "{\"verdict\": \"%s\"",
+            err == WAX_OK ? "VALID" : "INVALID");
     if (err != WAX_OK) {
         fprintf(stderr, ", \"error\": \"%s\"", wax_err_name(err));
     }
@@ -510,11 +513,9 @@ cmd_cert_verify(int argc, char **argv)
     in->leaf_len = s->leaf.lens[0];
     in->anchors = (struct wax_path_certs){s->anchors.der, s->anchors.lens,
                                           s->anchors.num};
-    in->untrusted = (struct wax_path_certs){s->untrusted.der,
-                                            s->untrusted.lens,
+    in->untrusted = (struct wax_path_certs){s->untrusted.der, s->untrusted.lens,
                                             s->untrusted.num};
-    in->crls = (struct wax_path_certs){s->crls.der, s->crls.lens,
-                                       s->crls.num};
+    in->crls = (struct wax_path_certs){s->crls.der, s->crls.lens, s->crls.num};
     in->time = s->o.has_at ? s->o.at : (int64_t)time(NULL);
     in->purpose = s->o.purpose;
     in->allow_weak = s->o.allow_weak;
@@ -524,9 +525,10 @@ cmd_cert_verify(int argc, char **argv)
     in->dns_name = s->o.dns;
     in->ip_address = s->o.ip;
     in->diag = &s->diag;
-    wax_err err = status < 0 ? wax_path_validate(in, &s->res)
-                             : WAX_ERR_LIMIT_EXCEEDED;
-    if (err == WAX_ERR_INVALID_ARGUMENT && (s->o.dns != NULL || s->o.ip != NULL)) {
+    wax_err err =
+        status < 0 ? wax_path_validate(in, &s->res) : WAX_ERR_LIMIT_EXCEEDED;
+    if (err == WAX_ERR_INVALID_ARGUMENT &&
+        (s->o.dns != NULL || s->o.ip != NULL)) {
         ui_error("--dns / --ip: not a DNS name or an IP address");
         status = WAX_EXIT_USAGE;
     }

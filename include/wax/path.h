@@ -138,8 +138,9 @@ struct wax_path_problem {
  * each certificate's problems in RFC 5280 processing order. The first one
  * is the error wax_path_validate returns. At most WAX_MAX_PATH_PROBLEMS are
  * kept (TRUNCATED tells that more were found). A path that never reached
- * an anchor has the one problem that stopped it. NUM_PATHS counts the
- * complete candidate paths that were verified.
+ * an anchor has the one problem that stopped it; an error about no
+ * certificate (a parameter, a limit) is one problem with INDEX SIZE_MAX.
+ * NUM_PATHS counts the complete candidate paths that were verified.
  */
 struct wax_path_diag {
     size_t num_problems;

@@ -176,8 +176,8 @@ search_from(struct search *s)
         return try_complete(s);
     }
     if (s->depth >= ctx->max_depth) {
-        record(s, RANK_TOO_LONG, WAX_ERR_PATH_TOO_LONG, s->depth,
-               s->depth - 1, NULL);
+        record(s, RANK_TOO_LONG, WAX_ERR_PATH_TOO_LONG, s->depth, s->depth - 1,
+               NULL);
         return STEP_FAIL;
     }
     /* The candidates, best first (a stable insertion sort: the pool order

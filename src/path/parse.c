@@ -16,8 +16,7 @@ same_bytes(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
 
 /* Adds the parsable certificates of LIST to the pool. */
 static wax_err
-add_certs(struct path_ctx *ctx, const struct wax_path_certs *list,
-          bool anchor)
+add_certs(struct path_ctx *ctx, const struct wax_path_certs *list, bool anchor)
 {
     if (list->num == 0) {
         return WAX_OK;

@@ -264,7 +264,8 @@ judge(struct path_state *st, size_t k, struct path_crl *pc, const struct dp *p,
         return CRL_NOT_ABOUT;
     }
     if (wax_x509_name_equal(crl->issuer, c->issuer)) {
-        if (crl->aki.present && crl->aki.has_key_id && issuer->cert.info.has_ski &&
+        if (crl->aki.present && crl->aki.has_key_id &&
+            issuer->cert.info.has_ski &&
             !wax_span_equal(crl->aki.key_id, issuer->cert.info.ski)) {
             return CRL_NOT_ABOUT; /* another key of the issuer */
         }
@@ -283,7 +284,8 @@ judge(struct path_state *st, size_t k, struct path_crl *pc, const struct dp *p,
     }
     /* 3. current */
     int64_t t = st->ctx->in->time;
-    if (crl->this_update > t || (crl->has_next_update && crl->next_update < t)) {
+    if (crl->this_update > t ||
+        (crl->has_next_update && crl->next_update < t)) {
         return CRL_STALE;
     }
     /* 4. scope */
@@ -404,10 +406,10 @@ path_revocation_check(struct path_state *st, size_t k)
                 bool base = false;
                 for (size_t u = 0; u < num_used && !base; u++) {
                     const struct wax_x509_crl *b = &ctx->crls[used[u]].crl;
-                    base = b->has_crl_number &&
-                           wax_x509_name_equal(b->issuer, pc->crl.issuer) &&
-                           number_ge(b->crl_number,
-                                     pc->crl.delta_crl_indicator);
+                    base =
+                        b->has_crl_number &&
+                        wax_x509_name_equal(b->issuer, pc->crl.issuer) &&
+                        number_ge(b->crl_number, pc->crl.delta_crl_indicator);
                 }
                 if (!base) {
                     continue;
@@ -454,8 +456,9 @@ path_revocation_check(struct path_state *st, size_t k)
         status = WAX_PATH_REV_NO_CRL;
         if (ctx->in->revocation == WAX_PATH_REVOCATION_REQUIRE) {
             path_problem(st, k,
-                         stale && covered == 0 ? WAX_ERR_PATH_CRL_EXPIRED
-                                               : WAX_ERR_PATH_REVOCATION_UNKNOWN);
+                         stale && covered == 0
+                             ? WAX_ERR_PATH_CRL_EXPIRED
+                             : WAX_ERR_PATH_REVOCATION_UNKNOWN);
         }
     }
     st->out->rev[k] = status;

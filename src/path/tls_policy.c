@@ -125,7 +125,8 @@ cn_ok(const struct wax_x509_cert *c, struct wax_span value)
         text[value.len] = '\0';
         uint8_t ip[16];
         size_t ip_len;
-        if ((strchr(text, ':') != NULL && wax_path_ip_parse(text, ip, &ip_len)) ||
+        if ((strchr(text, ':') != NULL &&
+             wax_path_ip_parse(text, ip, &ip_len)) ||
             ipv4_lenient(text)) {
             return cn_in_san(c, value);
         }

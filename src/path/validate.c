@@ -29,9 +29,9 @@ wax_err
 wax_path_purpose_parse(const char *name, enum wax_path_purpose *out)
 {
     static const enum wax_path_purpose all[] = {
-        WAX_PATH_PURPOSE_ANY,        WAX_PATH_PURPOSE_SMIME_SIGN,
+        WAX_PATH_PURPOSE_ANY,           WAX_PATH_PURPOSE_SMIME_SIGN,
         WAX_PATH_PURPOSE_SMIME_ENCRYPT, WAX_PATH_PURPOSE_SMIME,
-        WAX_PATH_PURPOSE_TLS_SERVER, WAX_PATH_PURPOSE_TLS_CLIENT,
+        WAX_PATH_PURPOSE_TLS_SERVER,    WAX_PATH_PURPOSE_TLS_CLIENT,
     };
     WAX_ENSURE(name != NULL && out != NULL, WAX_ERR_INVALID_ARGUMENT);
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
@@ -113,10 +113,10 @@ check_options(const struct wax_path_input *in, struct path_ctx *ctx)
             wax_path_ip_parse(in->ip_address, ctx->peer_ip, &ctx->peer_ip_len),
             WAX_ERR_INVALID_ARGUMENT);
     }
-    WAX_ENSURE(in->num_initial_policies <= WAX_MAX_PATH_INITIAL_POLICIES &&
-                   (in->num_initial_policies == 0 ||
-                    in->initial_policies != NULL),
-               WAX_ERR_INVALID_ARGUMENT);
+    WAX_ENSURE(
+        in->num_initial_policies <= WAX_MAX_PATH_INITIAL_POLICIES &&
+            (in->num_initial_policies == 0 || in->initial_policies != NULL),
+        WAX_ERR_INVALID_ARGUMENT);
     return WAX_OK;
 }
 
@@ -187,11 +187,11 @@ path_validate_nested(const struct wax_path_input *in,
             err != WAX_ERR_NOMEM && err != WAX_ERR_LIMIT_EXCEEDED) {
             /* the leaf does not parse */
             out->failed_index = 0;
-            path_problems_add(&none, 0, err);
         }
     }
     if (err != WAX_OK) {
         out->err = err;
+        path_problems_add(&none, out->failed_index, err);
         fill_diag(ctx, &none, in->diag);
         path_pool_free(ctx);
         free(ctx);

@@ -18,8 +18,7 @@ weak_digest(enum wax_digest_alg d)
 void
 path_step_signature(struct path_state *st, size_t k)
 {
-    wax_err err =
-        path_link_signature(st->ctx, st->chain[k], st->chain[k + 1]);
+    wax_err err = path_link_signature(st->ctx, st->chain[k], st->chain[k + 1]);
     if (err != WAX_OK) {
         path_problem(st, k, err);
         return;

@@ -50,8 +50,8 @@ level_end(const struct path_policy_graph *g, size_t d)
 
 /* Does node N (at depth D) expect policy P (P_ANY: anyPolicy)? */
 static bool
-expects(const struct path_policy_graph *g, size_t d, const struct policy_node *n,
-        struct wax_span p, bool p_any)
+expects(const struct path_policy_graph *g, size_t d,
+        const struct policy_node *n, struct wax_span p, bool p_any)
 {
     if (!n->mapped) {
         return n->any ? p_any : (!p_any && wax_span_equal(n->oid, p));
@@ -240,16 +240,14 @@ path_step_policies(struct path_state *st, size_t k)
         bool present = true, has_any = false;
         /* (d)(1) every policy but anyPolicy */
         wax_x509_policies_iter(&c->info, &it);
-        while (wax_x509_policy_next(&it, &pol, &present) == WAX_OK &&
-               present) {
+        while (wax_x509_policy_next(&it, &pol, &present) == WAX_OK && present) {
             if (pol.id == WAX_OID_ANY_POLICY) {
                 has_any = true;
                 continue;
             }
             size_t before = g->num_nodes;
             add_with_expecting_parents(g, d, pol.oid, false);
-            if (g->num_nodes > before &&
-                g->nodes[before].num_edges == 0) {
+            if (g->num_nodes > before && g->nodes[before].num_edges == 0) {
                 /* (ii) no parent expects it: under anyPolicy, if any */
                 size_t a = find(g, d - 1, pol.oid, true);
                 if (a != SIZE_MAX) {
@@ -260,8 +258,8 @@ path_step_policies(struct path_state *st, size_t k)
             }
         }
         /* (d)(2) anyPolicy, when not inhibited */
-        if (has_any && (st->inhibit_any_policy > 0 ||
-                        (k > 0 && pc->self_issued))) {
+        if (has_any &&
+            (st->inhibit_any_policy > 0 || (k > 0 && pc->self_issued))) {
             for (size_t i = g->level[d - 1]; i < level_end(g, d - 1); i++) {
                 const struct policy_node *par = &g->nodes[i];
                 if (par->deleted) {

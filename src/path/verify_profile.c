@@ -130,7 +130,8 @@ path_step_profile(struct path_state *st, size_t k)
         path_problem(st, k, WAX_ERR_PATH_BAD_KEY_ID);
     }
     bool san_present;
-    bool san_critical = ext_critical(c, WAX_OID_CE_SUBJECT_ALT_NAME, &san_present);
+    bool san_critical =
+        ext_critical(c, WAX_OID_CE_SUBJECT_ALT_NAME, &san_present);
     if ((wax_x509_name_is_empty(c->subject) && san_present && !san_critical) ||
         must_not_be_critical(c, WAX_OID_CE_AUTHORITY_KEY_IDENTIFIER) ||
         must_not_be_critical(c, WAX_OID_CE_SUBJECT_KEY_IDENTIFIER) ||
