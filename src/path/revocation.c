@@ -185,6 +185,13 @@ indirect_signer(struct path_state *st, const struct path_crl *pc,
         sub.dns_name = NULL;
         sub.ip_address = NULL;
         sub.diag = NULL;
+        /* the caller's policy and depth wishes are about the leaf's path */
+        sub.initial_policies = NULL;
+        sub.num_initial_policies = 0;
+        sub.require_explicit_policy = false;
+        sub.inhibit_policy_mapping = false;
+        sub.inhibit_any_policy = false;
+        sub.has_max_intermediates = false;
         struct wax_path_result *res = malloc(sizeof *res);
         if (res == NULL) {
             return SIZE_MAX;
