@@ -499,8 +499,12 @@ WAX_API void wax_cms_verify_free(struct wax_cms_verify *v);
  *   decrypt: CMS bytes (DER or BER) -> wax_cms_decryptor (a wax_sink) ->
  *            plaintext pushed into the caller's OUT sink (a wax_spool).
  *
- * Recipients use KeyTransRecipientInfo with RSA (PKCS#1 v1.5 or RSAES-OAEP).
- * Other recipient kinds are parsed, listed in the result and skipped.
+ * wax encrypts to KeyTransRecipientInfo with RSA (PKCS#1 v1.5 or
+ * RSAES-OAEP). It decrypts those and KeyAgreeRecipientInfo with
+ * ephemeral-static ECDH (RFC 5753: P-256, P-384, P-521) or X25519/X448
+ * (RFC 8418), X9.63 KDF (dhSinglePass-stdDH / cofactorDH with SHA-1 or
+ * SHA-2) and AES or Triple-DES key wrap. The other recipient kinds are
+ * parsed, listed in the result and skipped.
  */
 
 /* Limits on attacker-controlled input (SECURITY.md rule 8). */
@@ -518,7 +522,7 @@ WAX_API void wax_cms_verify_free(struct wax_cms_verify *v);
 #define WAX_MAX_CMS_ATTRS 64
 /* Private keys given to one decryptor. */
 #define WAX_MAX_CMS_DECRYPT_KEYS 16
-/* The encryptor's default threshold is WAX_CMS_DEFAULT_DER_THRESHOLD
+/* The encryptor's default DER threshold is WAX_CMS_DEFAULT_DER_THRESHOLD
  * (above): content up to it is buffered and the output is DER; beyond it
  * the output is indefinite-length BER. */
 /* Largest DER threshold an encryptor accepts. */
@@ -545,7 +549,7 @@ enum wax_cms_rid_type {
 /* RecipientInfo CHOICE arm (RFC 5652 §6.2). */
 enum wax_cms_ri_kind {
     WAX_CMS_RI_KTRI = 0, /* KeyTransRecipientInfo (decrypted by wax) */
-    WAX_CMS_RI_KARI,     /* [1] KeyAgreeRecipientInfo (listed, skipped) */
+    WAX_CMS_RI_KARI,     /* [1] KeyAgreeRecipientInfo (decrypted by wax) */
     WAX_CMS_RI_KEKRI,    /* [2] KEKRecipientInfo (listed, skipped) */
     WAX_CMS_RI_PWRI,     /* [3] PasswordRecipientInfo (listed, skipped) */
     WAX_CMS_RI_ORI,      /* [4] OtherRecipientInfo (listed, skipped) */
@@ -594,7 +598,7 @@ struct wax_cms_recipient {
  *   DER_THRESHOLD: 0 means WAX_CMS_DEFAULT_DER_THRESHOLD; at most
  *     WAX_MAX_CMS_DER_THRESHOLD (WAX_ERR_INVALID_ARGUMENT).
  *   ALLOW_WEAK_KEYS: accept recipient RSA keys under 2048 bits (otherwise
- *     WAX_ERR_CMS_WEAK_KEY).
+ *     WAX_ERR_CMS_WEAK_KEY, shared with SignedData).
  */
 struct wax_cms_encrypt_opts {
     enum wax_cipher_alg cipher;
@@ -659,9 +663,10 @@ WAX_API WAX_MUST_CHECK wax_err wax_cms_encrypt(
 /* Decrypt.                                                            */
 
 /*
- * One decryption identity: an RSA private key and the DER certificate of
- * its public key (used to match issuerAndSerialNumber or the
- * subjectKeyIdentifier of a KeyTransRecipientInfo). An identity with old
+ * One decryption identity: a private key (RSA for key transport; EC,
+ * X25519 or X448 for key agreement) and the DER certificate of its public
+ * key (used to match issuerAndSerialNumber or the subjectKeyIdentifier of
+ * a recipient identifier). An identity with old
  * keys gives one entry per key/certificate pair. Both must outlive the
  * decryptor.
  */
@@ -709,7 +714,7 @@ struct wax_cms_decrypt_opts {
  *     (KTRI, KARI, KEKRI), keyDerivationAlgorithm if present else
  *     keyEncryptionAlgorithm (PWRI), oriType (ORI).
  *   KT (KTRI): the key-transport algorithm; for OAEP, OAEP_DIGEST and
- *     OAEP_MGF1_DIGEST.
+ *     OAEP_MGF1_DIGEST. WAX_CMS_KT_UNKNOWN for the other kinds.
  *   RID_TYPE, ISSUER (Name TLV), SERIAL (INTEGER contents), SKI: the
  *     recipient identifier of a KTRI, or of the first RecipientEncryptedKey
  *     of a KARI (NONE otherwise); for KEKRI, SKI holds the kekid
@@ -779,11 +784,15 @@ struct wax_cms_decryptor;
  *
  * Write the CMS bytes (DER or BER: definite and indefinite lengths,
  * constructed OCTET STRINGs, in chunks of any size) to
- * wax_cms_decryptor_sink(); close() finishes. The matching
- * KeyTransRecipientInfo is the first, in recipientInfos order, whose rid
+ * wax_cms_decryptor_sink(); close() finishes. The matching recipient is
+ * the first KeyTransRecipientInfo, in recipientInfos order, whose rid
  * (issuerAndSerialNumber, or subjectKeyIdentifier) names one of the
- * certificates, with the first such certificate; only it is tried (an
- * RSA key is needed: WAX_ERR_CMS_RECIPIENT_KEY_UNSUPPORTED otherwise). PKCS#1
+ * certificates (with the first such certificate), else the first
+ * KeyAgreeRecipientInfo with a RecipientEncryptedKey that names one; only
+ * it is tried (a key of the wrong type for it:
+ * WAX_ERR_CMS_RECIPIENT_KEY_UNSUPPORTED). Key agreement failures rooted
+ * in the message (an ephemeral key that does not load or agree, a KEK
+ * that does not unwrap) continue with a random key like PKCS#1. PKCS#1
  * v1.5 key transport goes through wax_privkey_unwrap_pkcs1 with the key length
  * of the content algorithm (RFC 3218); OAEP failures too continue with a random
  * key; so a wrong key, bad padding, a wrong key length and corrupt CBC
@@ -804,9 +813,10 @@ struct wax_cms_decryptor;
  *   WAX_ERR_BER_CAPTURE_TOO_LARGE       a part over its WAX_MAX_CMS_* cap
  *   WAX_ERR_CMS_NO_RECIPIENT            no RecipientInfo names a given
  *                                       certificate
- *   WAX_ERR_CMS_UNSUPPORTED_RECIPIENT   only a KeyAgreeRecipientInfo
- *                                       names one (key agreement is not
- *                                       implemented)
+ *   WAX_ERR_CMS_UNSUPPORTED_RECIPIENT   the matched KARI's originator is
+ *                                       not an originatorKey (static-static)
+ *   WAX_ERR_CMS_UNSUPPORTED_KEY_AGREEMENT the matched KARI's scheme (e.g.
+ *                                       HKDF) or key wrap
  *   WAX_ERR_CMS_UNSUPPORTED_KEY_TRANSPORT the matched KTRI's algorithm
  *   WAX_ERR_CMS_BAD_OAEP_PARAMS         OAEP parameters that do not parse
  *   WAX_ERR_CMS_UNSUPPORTED_CIPHER      unknown content algorithm

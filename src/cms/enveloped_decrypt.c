@@ -158,27 +158,26 @@ on_version(struct wax_cms_decryptor *dec, struct wax_span der)
     return WAX_OK;
 }
 
-/* choose_recipient finds the first KTRI naming one of the certificates. */
+/* choose_recipient finds the first KTRI naming one of the certificates,
+ * else the first KARI. */
 static wax_err
 choose_recipient(struct wax_cms_decryptor *dec)
 {
     struct wax_cms_decrypt_result *res = &dec->result;
-    for (size_t i = 0; i < res->num_recipients; i++) {
-        if (res->recipients[i].kind != WAX_CMS_RI_KTRI) {
-            continue;
-        }
-        for (size_t k = 0; k < dec->num_keys; k++) {
-            if (wax_cmsenv_ri_names_cert(&res->recipients[i], &dec->certs[k])) {
-                res->matched = i;
-                res->matched_key = k;
-                return WAX_OK;
+    static const enum wax_cms_ri_kind order[2] = {WAX_CMS_RI_KTRI,
+                                                  WAX_CMS_RI_KARI};
+    for (size_t o = 0; o < 2; o++) {
+        for (size_t i = 0; i < res->num_recipients; i++) {
+            if (res->recipients[i].kind != order[o]) {
+                continue;
             }
-        }
-    }
-    for (size_t i = 0; i < res->num_recipients; i++) {
-        for (size_t k = 0; k < dec->num_keys; k++) {
-            if (wax_cmsenv_ri_names_cert(&res->recipients[i], &dec->certs[k])) {
-                return WAX_ERR_CMS_UNSUPPORTED_RECIPIENT;
+            for (size_t k = 0; k < dec->num_keys; k++) {
+                if (wax_cmsenv_ri_names_cert(&res->recipients[i],
+                                             &dec->certs[k])) {
+                    res->matched = i;
+                    res->matched_key = k;
+                    return WAX_OK;
+                }
             }
         }
     }
@@ -212,6 +211,9 @@ on_recipient_infos(struct wax_cms_decryptor *dec, struct wax_span der)
     WAX_TRY(choose_recipient(dec));
     const struct wax_cms_recipient_info *ri = &res->recipients[res->matched];
     const struct wax_privkey *key = dec->keys[res->matched_key].key;
+    if (ri->kind == WAX_CMS_RI_KARI) {
+        return WAX_OK; /* checked when the key is agreed */
+    }
     WAX_ENSURE(ri->kt != WAX_CMS_KT_UNKNOWN,
                WAX_ERR_CMS_UNSUPPORTED_KEY_TRANSPORT);
     WAX_ENSURE(wax_privkey_type(key) == WAX_KEY_RSA,
@@ -267,8 +269,13 @@ on_algorithm(struct wax_cms_decryptor *dec, struct wax_span der)
 
     const struct wax_cms_recipient_info *ri = &res->recipients[res->matched];
     const struct wax_privkey *key = dec->keys[res->matched_key].key;
-    WAX_TRY(wax_cmsenv_ktri_unwrap(ri, &dec->extras[res->matched], key,
-                                   dec->cek, dec->cea.key_len));
+    if (ri->kind == WAX_CMS_RI_KARI) {
+        WAX_TRY(wax_cmsenv_kari_unwrap(ri, &dec->certs[res->matched_key], key,
+                                       dec->cek, dec->cea.key_len));
+    } else {
+        WAX_TRY(wax_cmsenv_ktri_unwrap(ri, &dec->extras[res->matched], key,
+                                       dec->cek, dec->cea.key_len));
+    }
     if (dec->cea.cipher == WAX_CIPHER_RC2_CBC) {
         WAX_TRY(wax_cipher_init_rc2(&dec->cipher, WAX_CIPHER_DECRYPT, dec->cek,
                                     dec->cea.key_len, dec->cea.rc2_bits,

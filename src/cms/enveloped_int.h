@@ -98,6 +98,23 @@ wax_err wax_cmsenv_ktri_unwrap(const struct wax_cms_recipient_info *ri,
                                size_t cek_len);
 
 /*
+ * wax_cmsenv_kari_unwrap recovers the content-encryption key of CEK_LEN
+ * bytes from the KeyAgreeRecipientInfo RI for CERT with KEY (EC, X25519
+ * or X448): ephemeral-static ECDH / X25519 / X448, the X9.63 KDF of the
+ * dhSinglePass-stdDH (or cofactorDH) scheme, AES or Triple-DES key
+ * unwrap. Like wax_cmsenv_ktri_unwrap, failures rooted in the ciphertext
+ * leave a random key (the content then fails to decrypt). Errors for
+ * public facts: WAX_ERR_CMS_RECIPIENT_KEY_UNSUPPORTED,
+ * WAX_ERR_CMS_UNSUPPORTED_KEY_AGREEMENT (another scheme or wrap),
+ * WAX_ERR_CMS_UNSUPPORTED_RECIPIENT (an originator identified by
+ * certificate), WAX_ERR_CMS_BAD_RECIPIENT_INFO.
+ */
+wax_err wax_cmsenv_kari_unwrap(const struct wax_cms_recipient_info *ri,
+                               const struct wax_x509_cert *cert,
+                               const struct wax_privkey *key, uint8_t *cek,
+                               size_t cek_len);
+
+/*
  * wax_cmsenv_auth_attrs_build appends to OUT the DER authAttrs SET OF
  * Attribute (tag SET: the AAD) holding the content-type attribute with
  * CONTENT_TYPE. wax_cmsenv_auth_attrs_check turns the captured authAttrs

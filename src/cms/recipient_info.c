@@ -345,6 +345,7 @@ wax_cmsenv_ri_parse(struct wax_span ri, struct wax_cms_recipient_info *out,
     memset(out, 0, sizeof *out);
     memset(extra, 0, sizeof *extra);
     out->rid_type = WAX_CMS_RID_NONE;
+    out->kt = WAX_CMS_KT_UNKNOWN;
     out->num_keys = 1;
     out->der = ri;
     uint32_t tag;

@@ -1,9 +1,9 @@
 /*
  * libFuzzer target: the EnvelopedData / AuthEnvelopedData decryptor fed
- * arbitrary bytes in pseudo-random chunks, with a fixed test identity
- * (RFC 9216 Bob, read from the test data at start-up; without it the
- * decryptor runs in inspect mode). The first input byte picks the
- * chunking and the options.
+ * arbitrary bytes in pseudo-random chunks, with fixed test identities
+ * (RFC 9216 Bob, RSA, and Dana, X25519, read from the test data at
+ * start-up; without them the decryptor runs in inspect mode). The first input
+ * byte picks the chunking and the options.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +11,8 @@
 
 #include <wax/cms.h>
 
-static struct wax_privkey *g_key;
-static uint8_t *g_cert;
-static size_t g_cert_len;
+static struct wax_cms_decrypt_key g_keys[2];
+static size_t g_num_keys;
 
 static uint8_t *
 read_all(const char *path, size_t *len)
@@ -47,39 +46,45 @@ read_all(const char *path, size_t *len)
 }
 
 static void
-load_identity(void)
+load_identity(const char *key_rel, const char *cert_rel)
 {
     const char *dir = getenv("WAX_TESTDATA");
     char path[1024];
     size_t len = 0;
-    snprintf(path, sizeof path, "%s/rfc9216-samples/bob.decrypt.key",
-             dir ? dir : "../shared/testdata");
-    uint8_t *key = read_all(path, &len);
-    if (key == NULL || wax_privkey_load(&g_key, key, len, NULL) != WAX_OK) {
-        free(key);
+    struct wax_privkey *key = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : "../shared/testdata",
+             key_rel);
+    uint8_t *data = read_all(path, &len);
+    if (data == NULL || wax_privkey_load(&key, data, len, NULL) != WAX_OK) {
+        free(data);
         return;
     }
-    free(key);
-    snprintf(path, sizeof path, "%s/rfc9216-samples/bob.encrypt.crt",
-             dir ? dir : "../shared/testdata");
+    free(data);
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : "../shared/testdata",
+             cert_rel);
     uint8_t *pem = read_all(path, &len);
-    if (pem == NULL) {
-        return;
-    }
+    uint8_t *cert = NULL;
+    size_t cert_len = 0;
     struct wax_pem_reader r;
     struct wax_pem_block b;
     bool present = false;
-    wax_pem_reader_init(&r, pem, len);
-    if (wax_pem_next(&r, &b, &present) == WAX_OK && present) {
+    wax_pem_reader_init(&r, pem, pem ? len : 0);
+    if (pem != NULL && wax_pem_next(&r, &b, &present) == WAX_OK && present) {
         size_t cap = wax_pem_decoded_max(&b);
-        g_cert = malloc(cap);
-        if (g_cert != NULL &&
-            wax_pem_decode(&b, g_cert, cap, &g_cert_len) != WAX_OK) {
-            free(g_cert);
-            g_cert = NULL;
+        cert = malloc(cap);
+        if (cert != NULL &&
+            wax_pem_decode(&b, cert, cap, &cert_len) != WAX_OK) {
+            free(cert);
+            cert = NULL;
         }
     }
     free(pem);
+    if (cert == NULL) {
+        wax_privkey_free(key);
+        return;
+    }
+    struct wax_cms_decrypt_key k = {key, cert, cert_len};
+    g_keys[g_num_keys++] = k;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -90,7 +95,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    load_identity();
+    load_identity("rfc9216-samples/bob.decrypt.key",
+                  "rfc9216-samples/bob.encrypt.crt");
+    load_identity("rfc9216-samples/dana.decrypt.key",
+                  "rfc9216-samples/dana.encrypt.crt");
     return 0;
 }
 
@@ -106,15 +114,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct wax_cms_decrypt_opts opts = {0};
     opts.allow_weak = (mode & 1) != 0;
     opts.spool_threshold = 4096;
-    struct wax_cms_decrypt_key key = {g_key, g_cert, g_cert_len};
-    bool have_key = g_key != NULL && g_cert != NULL;
+    bool have_key = g_num_keys > 0;
     opts.inspect_only = !have_key || (mode & 2) != 0;
     struct wax_buf out;
     wax_buf_init(&out, (size_t)1 << 24);
     struct wax_cms_decryptor *dec = NULL;
-    if (wax_cms_decryptor_new(&dec, &opts, have_key ? &key : NULL,
-                              have_key ? 1 : 0, wax_buf_sink(&out)) != WAX_OK) {
-        abort(); /* the fixed identity is valid */
+    if (wax_cms_decryptor_new(&dec, &opts, have_key ? g_keys : NULL, g_num_keys,
+                              wax_buf_sink(&out)) != WAX_OK) {
+        abort(); /* the fixed identities are valid */
     }
     uint32_t x = mode * 2654435761u + 1;
     wax_err err = WAX_OK;
