@@ -532,11 +532,16 @@ cmd_cert(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
         fprintf(argc < 2 ? stderr : stdout,
-                "usage: wax cert show [--json] FILE...\n");
+                "usage: wax cert show [--json] FILE...\n"
+                "       wax cert verify [OPTIONS] LEAF   (wax cert verify "
+                "--help)\n");
         return argc < 2 ? WAX_EXIT_USAGE : WAX_EXIT_OK;
     }
     if (strcmp(argv[1], "show") == 0) {
         return cmd_cert_show(argc, argv);
+    }
+    if (strcmp(argv[1], "verify") == 0) {
+        return cmd_cert_verify(argc, argv);
     }
     ui_error("unknown cert command '%s'", argv[1]);
     ui_hint("run 'wax cert --help'");

@@ -10,5 +10,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_encrypt(int argc, char **argv);
 int cmd_decrypt(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+/* wax cert verify (cli/cmd_cert_verify.c), from cmd_cert. */
+int cmd_cert_verify(int argc, char **argv);
 
 #endif

@@ -1,7 +1,11 @@
 /*
- * Unit tests of the simple chain checker (src/path/chain_simple.c): every
- * check of include/wax/path.h with the exact error, built from certificates
- * made here (tests/smime_pki.h).
+ * Unit tests of wax_path_validate as the smime layer uses it: path
+ * building (anchors, backtracking, loops, the depth limit and the step
+ * budget), validity, the issuer checks, weak algorithms and the S/MIME
+ * leaf policy, with the exact error and the certificate it is about;
+ * certificates made with tests/smime_pki.h. The RFC 5280 steps one by one
+ * are in test_path_steps.c, CRLs in test_path_crl.c, purposes and names
+ * in test_path_purpose.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -326,8 +330,8 @@ TEST(path_issuer_checks)
         WAX_OK);
     pki3_free(&p);
 
-    /* an unknown critical extension in the leaf, then in the intermediate;
-     * in the anchor it is not looked at */
+    /* an unknown critical extension in the leaf, in the intermediate, and
+     * in the anchor (RFC 5937: an anchor certificate is held to it too) */
     struct tp_spec ls = tp_ee_spec("Alice", "alice@example.org");
     ls.unknown_critical = true;
     pki3_make(&p, NULL, NULL, &ls);
@@ -347,9 +351,11 @@ TEST(path_issuer_checks)
     rs = tp_ca_spec("Test Root");
     rs.unknown_critical = true;
     pki3_make(&p, &rs, NULL, NULL);
-    CHECK_ERR(
-        pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false, &res),
-        WAX_OK);
+    CHECK_ERR(pki3_validate(&p, WAX_PATH_PURPOSE_SMIME_SIGN, TP_T0, false,
+                            &res),
+              WAX_ERR_PATH_UNKNOWN_CRITICAL_EXTENSION);
+    CHECK(res.failed_index == 2);
+    CHECK(res.reached_anchor);
     pki3_free(&p);
 }
 
@@ -479,10 +485,11 @@ TEST(path_backtracking)
     pki3_free(&p);
 }
 
-TEST(path_search_budget)
+TEST(path_loops)
 {
     /* 24 self-issued certificates named X with one key: each verifies
-     * every other, so the search space explodes and the budget stops it */
+     * every other, but two certificates of one subject and key are one CA,
+     * so no path holds two of them: the search ends at once */
     struct tp_ident x[24];
     struct wax_privkey *k = tp_keygen(WAX_KEYGEN_P256);
     const uint8_t *untrusted[24];
@@ -508,13 +515,87 @@ TEST(path_search_budget)
     in.untrusted = (struct wax_path_certs){untrusted, untrusted_lens, 24};
     in.time = TP_T0;
     struct wax_path_result res;
-    CHECK_ERR(wax_path_validate(&in, &res), WAX_ERR_PATH_SEARCH_BUDGET);
-    CHECK(res.num_steps == WAX_MAX_PATH_STEPS);
+    CHECK_ERR(wax_path_validate(&in, &res), WAX_ERR_PATH_UNTRUSTED_ROOT);
+    CHECK(res.num_steps == 24);
+    CHECK(res.num_certs == 2);
+    /* trusted: the first X is taken */
+    in.anchors = (struct wax_path_certs){untrusted, untrusted_lens, 1};
+    CHECK_ERR(wax_path_validate(&in, &res), WAX_OK);
+    CHECK(res.num_certs == 2);
     for (size_t i = 0; i < 24; i++) {
         x[i].key = NULL; /* shared */
         tp_ident_free(&x[i]);
     }
     wax_privkey_free(k);
+    tp_ident_free(&leaf);
+}
+
+/* Layers of W CAs; every CA of layer J has one certificate from each CA
+ * of layer J + 1, so a leaf under layer 1 has W^L paths up, none trusted:
+ * the step budget stops the search. */
+#define BUDGET_LAYERS 6
+#define BUDGET_WIDTH 3
+TEST(path_search_budget)
+{
+    static struct tp_ident ca[BUDGET_LAYERS + 1][BUDGET_WIDTH];
+    static struct tp_ident certs[BUDGET_LAYERS][BUDGET_WIDTH][BUDGET_WIDTH];
+    const uint8_t *untrusted[BUDGET_LAYERS * BUDGET_WIDTH * BUDGET_WIDTH];
+    size_t untrusted_lens[BUDGET_LAYERS * BUDGET_WIDTH * BUDGET_WIDTH];
+    size_t num = 0;
+    char name[32];
+    for (size_t j = 0; j <= BUDGET_LAYERS; j++) {
+        for (size_t w = 0; w < BUDGET_WIDTH; w++) {
+            tp_ident_init(&ca[j][w], tp_keygen(WAX_KEYGEN_P256));
+            snprintf(name, sizeof name, "Layer %zu", j);
+            struct tp_spec s = tp_ca_spec(name);
+            s.serial = (uint8_t)(w + 1);
+            tp_make(&ca[j][w], &s, NULL); /* a stand-in to sign with */
+        }
+    }
+    for (size_t j = 0; j < BUDGET_LAYERS; j++) {
+        for (size_t w = 0; w < BUDGET_WIDTH; w++) {
+            for (size_t u = 0; u < BUDGET_WIDTH; u++) {
+                struct tp_ident *c = &certs[j][w][u];
+                tp_ident_init(c, ca[j][w].key);
+                snprintf(name, sizeof name, "Layer %zu", j);
+                struct tp_spec s = tp_ca_spec(name);
+                s.serial = (uint8_t)(10 + u);
+                tp_make(c, &s, &ca[j + 1][u]);
+                untrusted[num] = c->cert;
+                untrusted_lens[num++] = c->cert_len;
+            }
+        }
+    }
+    struct tp_ident leaf;
+    tp_ident_init(&leaf, tp_keygen(WAX_KEYGEN_P256));
+    struct tp_spec ls = tp_ee_spec("Alice", "alice@example.org");
+    tp_make(&leaf, &ls, &ca[0][0]);
+    struct wax_path_input in;
+    memset(&in, 0, sizeof in);
+    in.leaf = leaf.cert;
+    in.leaf_len = leaf.cert_len;
+    in.untrusted = (struct wax_path_certs){untrusted, untrusted_lens, num};
+    in.time = TP_T0;
+    struct wax_path_result res;
+    struct wax_path_diag diag;
+    in.diag = &diag;
+    CHECK_ERR(wax_path_validate(&in, &res), WAX_ERR_PATH_SEARCH_BUDGET);
+    CHECK(res.num_steps == WAX_MAX_PATH_STEPS);
+    CHECK(diag.num_problems == 1);
+    CHECK(diag.problems[0].err == WAX_ERR_PATH_SEARCH_BUDGET);
+    for (size_t j = 0; j < BUDGET_LAYERS; j++) {
+        for (size_t w = 0; w < BUDGET_WIDTH; w++) {
+            for (size_t u = 0; u < BUDGET_WIDTH; u++) {
+                certs[j][w][u].key = NULL; /* shared with ca[j][w] */
+                tp_ident_free(&certs[j][w][u]);
+            }
+        }
+    }
+    for (size_t j = 0; j <= BUDGET_LAYERS; j++) {
+        for (size_t w = 0; w < BUDGET_WIDTH; w++) {
+            tp_ident_free(&ca[j][w]);
+        }
+    }
     tp_ident_free(&leaf);
 }
 
