@@ -18,9 +18,11 @@ canon_write_impl(struct wax_mime_canon *c, const uint8_t *data, size_t len)
 {
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
-        if (data[i] != '\n') {
-            continue;
+        const uint8_t *lf = memchr(data + i, '\n', len - i);
+        if (lf == NULL) {
+            break;
         }
+        i = (size_t)(lf - data);
         bool after_cr = i == 0 ? c->prev_cr : data[i - 1] == '\r';
         if (after_cr) {
             continue;
