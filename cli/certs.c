@@ -24,12 +24,11 @@ cli_certlist_view(const struct cli_certlist *l)
     return v;
 }
 
-wax_err
-cli_certlist_add_der(struct cli_certlist *l, const uint8_t *der, size_t len)
+/* Appends a copy of LEN bytes at DER, at most MAX entries. */
+static wax_err
+list_push(struct cli_certlist *l, const uint8_t *der, size_t len, size_t max)
 {
-    struct wax_x509_cert cert;
-    WAX_TRY(wax_x509_cert_parse(&cert, der, len));
-    WAX_ENSURE(l->num < WAX_MAX_PATH_CERTS, WAX_ERR_LIMIT_EXCEEDED);
+    WAX_ENSURE(l->num < max, WAX_ERR_LIMIT_EXCEEDED);
     if (l->num == l->cap) {
         size_t cap = l->cap == 0 ? 8 : l->cap * 2;
         uint8_t **d = realloc(l->der, cap * sizeof *d);
@@ -47,6 +46,14 @@ cli_certlist_add_der(struct cli_certlist *l, const uint8_t *der, size_t len)
     l->lens[l->num] = len;
     l->num++;
     return WAX_OK;
+}
+
+wax_err
+cli_certlist_add_der(struct cli_certlist *l, const uint8_t *der, size_t len)
+{
+    struct wax_x509_cert cert;
+    WAX_TRY(wax_x509_cert_parse(&cert, der, len));
+    return list_push(l, der, len, WAX_MAX_PATH_CERTS);
 }
 
 wax_err
@@ -167,18 +174,98 @@ cli_recipients_load(struct cli_ctx *ctx, const struct cli_args *a,
     return -1;
 }
 
-int
-cli_crls_check(struct cli_ctx *ctx, const struct cli_args *a)
+/* One DER CRL: parsed to check it (a DER error means the file is no CRL:
+ * WAX_ERR_X509_CRL_MALFORMED), then kept. */
+static wax_err
+crl_add_der(struct cli_certlist *l, const uint8_t *der, size_t len)
 {
+    struct wax_x509_crl *crl = malloc(sizeof *crl);
+    WAX_ENSURE(crl != NULL, WAX_ERR_NOMEM);
+    wax_err err = wax_x509_crl_parse(crl, der, len);
+    free(crl);
+    if (err != WAX_OK) {
+        return strncmp(wax_err_name(err), "WAX_ERR_DER_", 12) == 0
+                   ? WAX_ERR_X509_CRL_MALFORMED
+                   : err;
+    }
+    return list_push(l, der, len, WAX_MAX_PATH_CRLS);
+}
+
+/* The "X509 CRL" blocks of a PEM text; *ADDED counts them. */
+static wax_err
+crl_add_pem(struct cli_certlist *l, const uint8_t *text, size_t len,
+            size_t *added)
+{
+    struct wax_pem_reader r;
+    wax_pem_reader_init(&r, text, len);
+    for (;;) {
+        struct wax_pem_block b;
+        bool present;
+        WAX_TRY(wax_pem_next(&r, &b, &present));
+        if (!present) {
+            return WAX_OK;
+        }
+        if (!wax_pem_label_is(&b, "X509 CRL")) {
+            continue;
+        }
+        size_t cap = wax_pem_decoded_max(&b);
+        uint8_t *der = malloc(cap == 0 ? 1 : cap);
+        WAX_ENSURE(der != NULL, WAX_ERR_NOMEM);
+        size_t der_len;
+        wax_err err = wax_pem_decode(&b, der, cap, &der_len);
+        if (err == WAX_OK) {
+            err = crl_add_der(l, der, der_len);
+        }
+        free(der);
+        WAX_TRY(err);
+        (*added)++;
+    }
+}
+
+int
+cli_crls_load(struct cli_ctx *ctx, const struct cli_args *a,
+              struct cli_certlist *out)
+{
+    static const char hint[] = "give a PEM file of CRLs (X509 CRL) or one "
+                               "DER CRL";
+    memset(out, 0, sizeof *out);
     for (size_t i = 0; i < a->num_crls; i++) {
         struct wax_buf buf;
         wax_buf_init(&buf, CLI_MAX_SMALL_FILE);
         wax_err err = cli_read_file(a->crls[i], &buf);
+        if (err != WAX_OK) {
+            wax_buf_cleanup(&buf);
+            return cli_fail(ctx, WAX_EXIT_USAGE, err, NULL, "CRL file '%s'",
+                            a->crls[i]);
+        }
+        size_t added = 0;
+        if (wax_pem_looks_like(buf.data, buf.len)) {
+            err = crl_add_pem(out, buf.data, buf.len, &added);
+            if (err == WAX_OK && added == 0) {
+                err = WAX_ERR_PEM_NO_OBJECT;
+            }
+        } else {
+            err = crl_add_der(out, buf.data, buf.len);
+        }
         wax_buf_cleanup(&buf);
         if (err != WAX_OK) {
-            return cli_fail(ctx, WAX_EXIT_USAGE, err, NULL, "CRL file '%s'",
+            return cli_fail(ctx, WAX_EXIT_USAGE, err, hint, "CRL file '%s'",
                             a->crls[i]);
         }
     }
     return -1;
+}
+
+enum wax_path_revocation
+cli_revocation_mode(const struct cli_args *a)
+{
+    switch (a->revocation) {
+    case CLI_REVOCATION_REQUIRE:
+        return WAX_PATH_REVOCATION_REQUIRE;
+    case CLI_REVOCATION_OFF:
+        return WAX_PATH_REVOCATION_OFF;
+    case CLI_REVOCATION_PREFER:
+        break;
+    }
+    return WAX_PATH_REVOCATION_PREFER;
 }

@@ -122,8 +122,8 @@ int cli_parse_args(struct cli_ctx *ctx, int argc, char **argv,
 /* ------------------------------------------------------------------ */
 /* Certificates, identities, trust (cli/certs.c, cli/identity.c).      */
 
-/* A list of DER certificates read from files (each one parsed once to
- * check it). */
+/* A list of DER certificates (or CRLs: cli_crls_load) read from files
+ * (each one parsed once to check it). */
 struct cli_certlist {
     uint8_t **der;
     size_t *lens;
@@ -210,9 +210,18 @@ int cli_store_ref_error(struct cli_ctx *ctx, const char *ref, const char *hint);
 int cli_recipients_load(struct cli_ctx *ctx, const struct cli_args *a,
                         struct cli_certlist *out);
 
-/* cli_crls_check reads the --crl files (they must exist and be readable;
- * CRL checking arrives with a later issue). */
-int cli_crls_check(struct cli_ctx *ctx, const struct cli_args *a);
+/* cli_crls_load reads the --crl files into OUT (DER CRLs): every "X509
+ * CRL" block of a PEM file, or the whole file as one DER CRL; each is
+ * parsed to check it. An unreadable file, a file without a CRL, or a CRL
+ * that does not parse (its WAX_ERR_X509_CRL_* code; a file that is not
+ * DER at all: WAX_ERR_X509_CRL_MALFORMED) is reported and ends the
+ * command (exit 2). At most WAX_MAX_PATH_CRLS CRLs in all. Returns -1 on
+ * success, else the exit status. Free OUT with cli_certlist_free. */
+int cli_crls_load(struct cli_ctx *ctx, const struct cli_args *a,
+                  struct cli_certlist *out);
+
+/* cli_revocation_mode: --revocation as the path layer's mode. */
+enum wax_path_revocation cli_revocation_mode(const struct cli_args *a);
 
 /* ------------------------------------------------------------------ */
 /* Running an operation (cli/run.c) and reports (cli/report.c).        */

@@ -21,14 +21,17 @@ static const char help[] =
     "  --trust FILE       trust anchors (PEM bundle or DER certificate;\n"
     "                     repeatable). The system's TLS bundle is never used\n"
     "  --certs FILE       extra intermediate certificates (repeatable)\n"
-    "  --crl FILE         CRLs (repeatable; read, not yet checked)\n"
+    "  --crl FILE         CRLs (PEM bundle or DER CRL; repeatable). The\n"
+    "                     CRLs the message carries are used too\n"
     "  --at TIME          validate as of TIME (RFC 3339; default: now)\n"
     "  --from ADDR        the address the signer must be bound to, instead\n"
     "                     of the message's From:/Sender:\n"
     "  --allow-weak       accept SHA-1, MD5 and RSA under 2048 bits (old\n"
     "                     mail; the report marks it)\n"
-    "  --revocation R     prefer (default), off, or require (not available\n"
-    "                     yet: an error)\n"
+    "  --revocation R     prefer (default: use the CRLs there are, warn\n"
+    "                     when none covers a certificate of the chain),\n"
+    "                     require (a certificate without a current CRL\n"
+    "                     makes the signer UNTRUSTED) or off\n"
     "  --content FILE     the signed content of a detached signature given as\n"
     "                     a bare DER/PEM CMS object\n"
     "  --json             the report as one JSON object on standard error\n"
@@ -40,7 +43,9 @@ static const char help[] =
     "examples:\n"
     "  wax verify --trust ca.pem signed.eml -o content.eml\n"
     "  wax verify --trust ca.pem --json < signed.eml > /dev/null\n"
-    "  wax verify --trust ca.pem --content report.pdf report.p7s\n";
+    "  wax verify --trust ca.pem --content report.pdf report.p7s\n"
+    "  wax verify --trust ca.pem --crl ca.crl --revocation require "
+    "signed.eml\n";
 
 static const struct cli_option opts[] = {
     {"help", 'h', false, OPT_HELP},
@@ -70,19 +75,16 @@ cmd_verify(int argc, char **argv)
         return cli_usage_error(&ctx, "the signature and --content cannot "
                                      "both come from standard input");
     }
-    if (a.revocation == CLI_REVOCATION_REQUIRE) {
-        return cli_fail(&ctx, WAX_EXIT_USAGE, WAX_ERR_CLI_UNSUPPORTED,
-                        "use --revocation prefer or off until CRL checking "
-                        "arrives",
-                        "--revocation require");
-    }
-    status = cli_crls_check(&ctx, &a);
+    struct cli_certlist crls;
+    status = cli_crls_load(&ctx, &a, &crls);
     if (status >= 0) {
+        cli_certlist_free(&crls);
         return status;
     }
     struct cli_output out;
     status = cli_output_prepare(&ctx, &a, CLI_OUT_SNIFF, &out);
     if (status >= 0) {
+        cli_certlist_free(&crls);
         return status;
     }
     struct cli_trust trust;
@@ -92,6 +94,8 @@ cmd_verify(int argc, char **argv)
         vo.trust = trust.view;
         vo.from = a.from;
         vo.detached_content = a.has_content;
+        vo.crls = cli_certlist_view(&crls);
+        vo.revocation = cli_revocation_mode(&a);
         struct wax_smime_report rep;
         wax_smime_report_init(&rep);
         struct wax_smime_op *op = NULL;
@@ -101,10 +105,6 @@ cmd_verify(int argc, char **argv)
             status =
                 cli_report_constructor_error(&ctx, &rep, err, NULL, NULL, 0);
         } else {
-            if (a.num_crls > 0) {
-                cli_report_add_warning(&rep, "CRLs are not checked yet: "
-                                             "--crl was read and ignored");
-            }
             status = cli_run(&ctx, &a, op, &out, &rep, cli_report_verify);
         }
         wax_smime_op_free(op);
@@ -112,5 +112,6 @@ cmd_verify(int argc, char **argv)
     }
     cli_output_abort(&out);
     cli_trust_free(&trust);
+    cli_certlist_free(&crls);
     return status;
 }

@@ -66,7 +66,8 @@
 /* ------------------------------------------------------------------ */
 /* Inputs.                                                             */
 
-/* A list of DER certificates (same shape as struct wax_path_certs). */
+/* A list of DER certificates (same shape as struct wax_path_certs; also
+ * used for lists of DER CRLs). */
 struct wax_smime_certs {
     const uint8_t *const *der;
     const size_t *lens;
@@ -188,6 +189,27 @@ struct wax_smime_sign_opts {
  *              has are not repeated). Default: the signed content only,
  *              exactly as signed (canonical CRLF form for multipart/
  *              signed, the eContent for pkcs7-mime and raw CMS).
+ *  CRLS        DER CRLs from the caller (--crl; PEM is the caller's to
+ *              decode), at most WAX_MAX_PATH_CRLS (more is
+ *              WAX_ERR_LIMIT_EXCEEDED from the constructor). Every
+ *              signer's chain is checked against them PLUS the CRLs the
+ *              SignedData carries in its crls field (those come after the
+ *              caller's and are used only while the total stays within
+ *              WAX_MAX_PATH_CRLS; the report warns when some were left
+ *              out). CRLs that do not parse are skipped by the path layer,
+ *              so a certificate they were meant for has no CRL.
+ *  REVOCATION  how CRLs are used (enum wax_path_revocation; zero is
+ *              PREFER): PREFER uses the CRLs that are there - a listed
+ *              certificate makes the signer UNTRUSTED with
+ *              WAX_ERR_PATH_REVOKED, an invalid CRL for a certificate of
+ *              the chain with WAX_ERR_PATH_CRL_INVALID - and, for a
+ *              certificate of a valid chain (the anchor excepted) that no
+ *              current CRL covers, the report warns "revocation not
+ *              checked: no CRL for <subject>"; REQUIRE makes such a
+ *              certificate fail the chain: UNTRUSTED with
+ *              WAX_ERR_PATH_REVOCATION_UNKNOWN (or WAX_ERR_PATH_CRL_EXPIRED
+ *              when only stale CRLs were given); OFF looks at no CRL and
+ *              does not warn.
  *
  * Input formats, detected: an RFC 5322 message or MIME entity that is
  * multipart/signed (protocol application/pkcs7-signature or
@@ -209,8 +231,9 @@ struct wax_smime_sign_opts {
  *                  signature, digest or attributes fail (its WAX_ERR_CMS_*);
  *                  one INVALID signer makes the message INVALID.
  *   UNTRUSTED      the signature checks but wax_path_validate (purpose
- *                  SMIME_SIGN, at TRUST.time) fails: the signer's error is
- *                  the WAX_ERR_PATH_* reason.
+ *                  SMIME_SIGN, at TRUST.time, with CRLS and REVOCATION)
+ *                  fails: the signer's error is the WAX_ERR_PATH_* reason
+ *                  (e.g. WAX_ERR_PATH_REVOKED).
  *   VALID_SIGNER_MISMATCH  crypto and chain hold, the certificate has
  *                  addresses but none is the From:/Sender: address (or
  *                  FROM): WAX_ERR_SMIME_SIGNER_MISMATCH.
@@ -248,6 +271,8 @@ struct wax_smime_verify_opts {
     bool release_unverified;
     bool with_outer_headers;
     struct wax_smime_spool_opts spool;
+    struct wax_smime_certs crls;
+    enum wax_path_revocation revocation;
 };
 
 /* Content-encryption choices of encrypt. */

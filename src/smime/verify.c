@@ -491,22 +491,80 @@ fill_chain(struct wax_smime_signer_report *s, const struct wax_path_result *pr)
     s->chain_reached_anchor = pr->reached_anchor;
 }
 
-/* Path validation of one signer certificate. */
+/* After a chain validated in PREFER mode: one warning for each
+ * certificate of it (the anchor excepted) that no current CRL covered. */
+static void
+warn_unchecked(struct wax_smime_report *rep, const struct wax_path_result *pr)
+{
+    if (pr->revocation_complete || pr->num_certs == 0) {
+        return;
+    }
+    for (size_t i = 0; i + 1 < pr->num_certs && i < WAX_MAX_PATH_DEPTH; i++) {
+        if (pr->revocation[i] == WAX_PATH_REV_GOOD) {
+            continue;
+        }
+        struct wax_x509_cert *c = malloc(sizeof *c);
+        char *name = NULL;
+        if (c != NULL &&
+            wax_x509_cert_parse(c, pr->certs[i], pr->cert_lens[i]) == WAX_OK) {
+            name = smime_name_text(c->subject);
+        }
+        free(c);
+        const char *subj = name != NULL ? name : "(unreadable subject)";
+        static const char prefix[] = "revocation not checked: no CRL for ";
+        size_t len = sizeof prefix + strlen(subj);
+        char *text = malloc(len);
+        if (text != NULL) {
+            memcpy(text, prefix, sizeof prefix - 1);
+            memcpy(text + sizeof prefix - 1, subj, strlen(subj) + 1);
+            smime_warn(rep, text);
+        } else {
+            rep->num_dropped_warnings++;
+        }
+        free(text);
+        free(name);
+    }
+}
+
+/* Path validation of one signer certificate: the caller's CRLs, then the
+ * message's, at most WAX_MAX_PATH_CRLS in all. */
 static wax_err
 validate_signer(struct wax_smime_op *op, const struct wax_cms_blob *cert,
                 struct wax_smime_signer_report *s, bool *out_weak)
 {
     struct smime_verify_state *v = op->verify;
     const struct wax_smime_trust *t = &v->opts.trust;
+    const struct wax_smime_certs *ucrl = &v->opts.crls;
     size_t n = v->res.num_certs + t->untrusted.num;
     const uint8_t **der = calloc(n + 1, sizeof *der);
     size_t *lens = calloc(n + 1, sizeof *lens);
+    const uint8_t **crl_der = calloc(WAX_MAX_PATH_CRLS, sizeof *crl_der);
+    size_t *crl_lens = calloc(WAX_MAX_PATH_CRLS, sizeof *crl_lens);
     struct wax_path_result *pr = calloc(1, sizeof *pr);
-    if (der == NULL || lens == NULL || pr == NULL) {
+    if (der == NULL || lens == NULL || crl_der == NULL || crl_lens == NULL ||
+        pr == NULL) {
         free(der);
         free(lens);
+        free(crl_der);
+        free(crl_lens);
         free(pr);
         return WAX_ERR_NOMEM;
+    }
+    size_t nc = 0;
+    if (v->opts.revocation != WAX_PATH_REVOCATION_OFF) {
+        for (size_t i = 0; i < ucrl->num && nc < WAX_MAX_PATH_CRLS; i++) {
+            crl_der[nc] = ucrl->der[i];
+            crl_lens[nc++] = ucrl->lens[i];
+        }
+        for (size_t i = 0; i < v->res.num_crls; i++) {
+            if (nc == WAX_MAX_PATH_CRLS) {
+                smime_warn(op->rep, "some CRLs of the message were not used "
+                                    "(too many CRLs in all)");
+                break;
+            }
+            crl_der[nc] = v->res.crls[i].der;
+            crl_lens[nc++] = v->res.crls[i].len;
+        }
     }
     size_t k = 0;
     for (size_t i = 0; i < v->res.num_certs; i++) {
@@ -530,6 +588,10 @@ validate_signer(struct wax_smime_op *op, const struct wax_cms_blob *cert,
     in.time = t->time;
     in.purpose = WAX_PATH_PURPOSE_SMIME_SIGN;
     in.allow_weak = t->allow_weak;
+    in.crls.der = crl_der;
+    in.crls.lens = crl_lens;
+    in.crls.num = nc;
+    in.revocation = v->opts.revocation;
     if (k > WAX_MAX_PATH_CERTS - t->anchors.num) {
         in.untrusted.num = WAX_MAX_PATH_CERTS > t->anchors.num
                                ? WAX_MAX_PATH_CERTS - t->anchors.num
@@ -538,8 +600,13 @@ validate_signer(struct wax_smime_op *op, const struct wax_cms_blob *cert,
     wax_err err = wax_path_validate(&in, pr);
     fill_chain(s, pr);
     *out_weak = pr->weak;
+    if (err == WAX_OK && v->opts.revocation == WAX_PATH_REVOCATION_PREFER) {
+        warn_unchecked(op->rep, pr);
+    }
     free(der);
     free(lens);
+    free(crl_der);
+    free(crl_lens);
     free(pr);
     return err;
 }
@@ -880,16 +947,27 @@ wax_smime_verify_new(struct wax_smime_op **out_op,
 {
     if (opts != NULL) {
         const struct wax_smime_trust *t = &opts->trust;
+        const struct wax_smime_certs *c = &opts->crls;
+        wax_err err = WAX_OK;
         if ((t->anchors.num > 0 &&
              (t->anchors.der == NULL || t->anchors.lens == NULL)) ||
             (t->untrusted.num > 0 &&
-             (t->untrusted.der == NULL || t->untrusted.lens == NULL))) {
+             (t->untrusted.der == NULL || t->untrusted.lens == NULL)) ||
+            (c->num > 0 && (c->der == NULL || c->lens == NULL)) ||
+            (opts->revocation != WAX_PATH_REVOCATION_PREFER &&
+             opts->revocation != WAX_PATH_REVOCATION_REQUIRE &&
+             opts->revocation != WAX_PATH_REVOCATION_OFF)) {
+            err = WAX_ERR_INVALID_ARGUMENT;
+        } else if (c->num > WAX_MAX_PATH_CRLS) {
+            err = WAX_ERR_LIMIT_EXCEEDED;
+        }
+        if (err != WAX_OK) {
             if (rep != NULL) {
                 wax_smime_report_init(rep);
-                rep->err = WAX_ERR_INVALID_ARGUMENT;
+                rep->err = err;
                 rep->status = WAX_SMIME_STATUS_ERROR;
             }
-            return WAX_ERR_INVALID_ARGUMENT;
+            return err;
         }
     }
     return new_verify_op(out_op, SMIME_OP_VERIFY, opts, out, rep);

@@ -55,9 +55,6 @@ expect_exit decrypt-needs-identity 2 "$WAX" decrypt "$T/m.eml"
 expect_exit detached-needs-raw-format 2 "$WAX" sign -i "$T/alice.pem" --detached "$T/m.eml"
 expect_exit opaque-needs-mime 2 "$WAX" sign -i "$T/alice.pem" --opaque --format der "$T/m.eml"
 expect_exit content-and-input-both-stdin 2 "$WAX" verify --content - </dev/null
-expect_exit revocation-require-unsupported 2 "$WAX" verify --revocation require "$T/m.eml"
-if grep -q 'WAX_ERR_CLI_UNSUPPORTED' "$T/err"; then pass revocation-require-code; else
-    fail revocation-require-code "$(cat "$T/err")"; fi
 
 # --json: even a usage error is one JSON object on stderr, nothing else
 expect_exit json-usage-error 2 "$WAX" verify --json --frobnicate "$T/m.eml"
@@ -85,6 +82,21 @@ if grep -q 'WAX_ERR_CLI_NO_CERTIFICATE' "$T/err"; then pass trust-not-a-cert-cod
     fail trust-not-a-cert-code "$(cat "$T/err")"; fi
 expect_exit verify-missing-certs 2 "$WAX" verify --certs "$T/no-such-file" "$T/m.eml"
 expect_exit verify-missing-crl 2 "$WAX" verify --crl "$T/no-such-file" "$T/m.eml"
+if grep -q "^wax: error: CRL file '.*no-such-file'.*WAX_ERR_CLI_FILE" "$T/err"; then
+    pass missing-crl-message; else fail missing-crl-message "$(cat "$T/err")"; fi
+# --crl files that hold no CRL: not DER at all, a PEM file without an
+# X509 CRL block, a certificate dressed as a CRL (the parser's code)
+expect_exit verify-crl-not-der 2 "$WAX" verify --trust "$T/ca.crt" --crl "$T/m.eml" "$T/m.eml"
+if grep -q "^wax: error: CRL file .*WAX_ERR_X509_CRL_MALFORMED" "$T/err"; then
+    pass crl-not-der-code; else fail crl-not-der-code "$(cat "$T/err")"; fi
+expect_exit verify-crl-pem-cert 2 "$WAX" verify --trust "$T/ca.crt" --crl "$T/ca.crt" "$T/m.eml"
+if grep -q 'WAX_ERR_PEM_NO_OBJECT' "$T/err"; then pass crl-pem-cert-code; else
+    fail crl-pem-cert-code "$(cat "$T/err")"; fi
+sed 's/CERTIFICATE/X509 CRL/' "$T/ca.crt" >"$T/fake.crl"
+expect_exit verify-crl-fake 2 "$WAX" verify --json --trust "$T/ca.crt" --crl "$T/fake.crl" "$T/m.eml"
+json_check verify-crl-fake-object "$T/err"
+if grep -q '"error":"WAX_ERR_X509_[A-Z_]*"' "$T/err"; then pass crl-fake-code; else
+    fail crl-fake-code "$(cat "$T/err")"; fi
 
 # identities: a missing file, a key without its certificate, a key with
 # the wrong certificate, an address (the store comes later), a certificate
