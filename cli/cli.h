@@ -263,10 +263,6 @@ int cli_report_constructor_error(struct cli_ctx *ctx,
                                  const char *kind, const char *const *names,
                                  size_t num_names);
 
-/* cli_report_add_warning appends a warning to REP (malloc'd; dropped when
- * REP is full). */
-void cli_report_add_warning(struct wax_smime_report *rep, const char *text);
-
 /* cli_report_json writes REP as the one JSON object on standard error. */
 void cli_report_json(struct cli_ctx *ctx, const struct wax_smime_report *rep);
 

@@ -103,19 +103,6 @@ cli_exit_status(const struct wax_smime_report *rep, wax_err err)
     return WAX_EXIT_REJECTED;
 }
 
-void
-cli_report_add_warning(struct wax_smime_report *rep, const char *text)
-{
-    if (rep->num_warnings >= WAX_MAX_SMIME_WARNINGS) {
-        rep->num_dropped_warnings++;
-        return;
-    }
-    char *copy = strdup(text);
-    if (copy != NULL) {
-        rep->warnings[rep->num_warnings++] = copy;
-    }
-}
-
 /* A sink onto a stdio stream (the JSON report). */
 struct file_sink {
     wax_sink sink;
