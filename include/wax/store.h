@@ -137,15 +137,15 @@ typedef wax_err (*wax_store_cert_fn)(void *ctx,
  * Errors: the parse errors, WAX_ERR_LIMIT_EXCEEDED (size, address count),
  * WAX_ERR_STORE_IO, WAX_ERR_STORE_BUSY.
  */
-WAX_API WAX_MUST_CHECK wax_err wax_store_cert_add(
-    struct wax_store *store, const uint8_t *der, size_t len,
-    uint8_t out_fp[WAX_STORE_FP_BYTES], bool *out_added);
+WAX_API WAX_MUST_CHECK wax_err
+wax_store_cert_add(struct wax_store *store, const uint8_t *der, size_t len,
+                   uint8_t out_fp[WAX_STORE_FP_BYTES], bool *out_added);
 
 /* wax_store_cert_get appends the DER of the certificate FP to OUT.
  * Errors: WAX_ERR_STORE_NOT_FOUND, OUT's errors, WAX_ERR_STORE_IO. */
-WAX_API WAX_MUST_CHECK wax_err wax_store_cert_get(
-    struct wax_store *store, const uint8_t fp[WAX_STORE_FP_BYTES],
-    struct wax_buf *out);
+WAX_API WAX_MUST_CHECK wax_err
+wax_store_cert_get(struct wax_store *store,
+                   const uint8_t fp[WAX_STORE_FP_BYTES], struct wax_buf *out);
 
 /* wax_store_cert_remove deletes the certificate FP with its indexes,
  * trust and harvested data. A certificate an identity uses is not removed:
@@ -163,9 +163,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_store_cert_list(struct wax_store *store,
                                                    size_t limit,
                                                    wax_store_cert_fn fn,
                                                    void *ctx);
-WAX_API WAX_MUST_CHECK wax_err wax_store_certs_by_subject(
-    struct wax_store *store, struct wax_span subject, size_t limit,
-    wax_store_cert_fn fn, void *ctx);
+WAX_API WAX_MUST_CHECK wax_err
+wax_store_certs_by_subject(struct wax_store *store, struct wax_span subject,
+                           size_t limit, wax_store_cert_fn fn, void *ctx);
 WAX_API WAX_MUST_CHECK wax_err wax_store_certs_by_issuer_serial(
     struct wax_store *store, struct wax_span issuer, struct wax_span serial,
     size_t limit, wax_store_cert_fn fn, void *ctx);
@@ -188,9 +188,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_store_certs_by_email(struct wax_store *store,
  * wax_store_untrust clears it (not trusted: WAX_ERR_STORE_NOT_FOUND).
  * Errors: WAX_ERR_STORE_NOT_FOUND (no such certificate),
  * WAX_ERR_INVALID_ARGUMENT (PURPOSES 0 or unknown bits). */
-WAX_API WAX_MUST_CHECK wax_err wax_store_trust(
-    struct wax_store *store, const uint8_t fp[WAX_STORE_FP_BYTES],
-    uint32_t purposes);
+WAX_API WAX_MUST_CHECK wax_err
+wax_store_trust(struct wax_store *store, const uint8_t fp[WAX_STORE_FP_BYTES],
+                uint32_t purposes);
 WAX_API WAX_MUST_CHECK wax_err wax_store_untrust(
     struct wax_store *store, const uint8_t fp[WAX_STORE_FP_BYTES]);
 
@@ -221,10 +221,10 @@ typedef wax_err (*wax_store_crl_fn)(void *ctx, const struct wax_store_crl *crl);
  * wax_store_crl_add parses DER (wax_x509_crl_parse) and stores it, indexed
  * by issuer (bytes), cRLNumber and thisUpdate. The same CRL again (same
  * SHA-256 of its DER) is a no-op (*OUT_ADDED false); two different CRLs
- * with the same issuer, number and thisUpdate are both kept. Older CRLs of the issuer are kept; walks give the
- * newest first (highest cRLNumber, then latest thisUpdate). No signature is
- * checked here. Errors: the parse errors, WAX_ERR_LIMIT_EXCEEDED,
- * WAX_ERR_STORE_IO, WAX_ERR_STORE_BUSY.
+ * with the same issuer, number and thisUpdate are both kept. Older CRLs of the
+ * issuer are kept; walks give the newest first (highest cRLNumber, then latest
+ * thisUpdate). No signature is checked here. Errors: the parse errors,
+ * WAX_ERR_LIMIT_EXCEEDED, WAX_ERR_STORE_IO, WAX_ERR_STORE_BUSY.
  */
 WAX_API WAX_MUST_CHECK wax_err wax_store_crl_add(struct wax_store *store,
                                                  const uint8_t *der, size_t len,
@@ -233,9 +233,11 @@ WAX_API WAX_MUST_CHECK wax_err wax_store_crl_list(struct wax_store *store,
                                                   size_t limit,
                                                   wax_store_crl_fn fn,
                                                   void *ctx);
-WAX_API WAX_MUST_CHECK wax_err wax_store_crls_by_issuer(
-    struct wax_store *store, struct wax_span issuer, size_t limit,
-    wax_store_crl_fn fn, void *ctx);
+WAX_API WAX_MUST_CHECK wax_err wax_store_crls_by_issuer(struct wax_store *store,
+                                                        struct wax_span issuer,
+                                                        size_t limit,
+                                                        wax_store_crl_fn fn,
+                                                        void *ctx);
 
 /* ------------------------------------------------------------------ */
 /* Identities.                                                         */
@@ -256,9 +258,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_store_crls_by_issuer(
  * crypto errors, WAX_ERR_STORE_IO, WAX_ERR_STORE_BUSY.
  */
 WAX_API WAX_MUST_CHECK wax_err wax_store_identity_add(
-    struct wax_store *store, const struct wax_privkey *key,
-    const uint8_t *cert, size_t cert_len, const struct wax_span *chain,
-    size_t num_chain, const char *passphrase, bool no_passphrase,
+    struct wax_store *store, const struct wax_privkey *key, const uint8_t *cert,
+    size_t cert_len, const struct wax_span *chain, size_t num_chain,
+    const char *passphrase, bool no_passphrase,
     uint8_t out_fp[WAX_STORE_FP_BYTES]);
 
 /* What an identity is wanted for. */
@@ -286,14 +288,16 @@ struct wax_store_identity {
     bool encrypted;
 };
 
-typedef wax_err (*wax_store_identity_fn)(
-    void *ctx, const struct wax_store_identity *id);
+typedef wax_err (*wax_store_identity_fn)(void *ctx,
+                                         const struct wax_store_identity *id);
 
 /* wax_store_identity_list walks every identity (ADDRESS NULL) or those of
  * ADDRESS (old ones included), newest certificate first. */
-WAX_API WAX_MUST_CHECK wax_err wax_store_identity_list(
-    struct wax_store *store, const char *address, size_t limit,
-    wax_store_identity_fn fn, void *ctx);
+WAX_API WAX_MUST_CHECK wax_err wax_store_identity_list(struct wax_store *store,
+                                                       const char *address,
+                                                       size_t limit,
+                                                       wax_store_identity_fn fn,
+                                                       void *ctx);
 
 /*
  * wax_store_identity_load decrypts the key of identity FP into *OUT_KEY
@@ -377,9 +381,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_store_harvest(
  * ADDRESS and every other certificate of ADDRESS not preferred.
  * Errors: WAX_ERR_STORE_NOT_FOUND (FP not indexed under ADDRESS),
  * WAX_ERR_STORE_BAD_ADDRESS, WAX_ERR_STORE_IO. */
-WAX_API WAX_MUST_CHECK wax_err wax_store_accept(
-    struct wax_store *store, const char *address,
-    const uint8_t fp[WAX_STORE_FP_BYTES]);
+WAX_API WAX_MUST_CHECK wax_err
+wax_store_accept(struct wax_store *store, const char *address,
+                 const uint8_t fp[WAX_STORE_FP_BYTES]);
 
 /* wax_store_capabilities appends to OUT the last harvested
  * SMIMECapabilities for ADDRESS (the newest harvest).
@@ -399,8 +403,8 @@ WAX_API WAX_MUST_CHECK wax_err wax_store_capabilities(struct wax_store *store,
  * certificates would fit; WAX_ERR_STORE_NOT_FOUND when none fits;
  * WAX_ERR_STORE_BAD_ADDRESS; OUT's errors; WAX_ERR_STORE_IO.
  */
-WAX_API WAX_MUST_CHECK wax_err wax_store_recipient(
-    struct wax_store *store, const char *address, int64_t at,
-    uint8_t out_fp[WAX_STORE_FP_BYTES], struct wax_buf *out);
+WAX_API WAX_MUST_CHECK wax_err
+wax_store_recipient(struct wax_store *store, const char *address, int64_t at,
+                    uint8_t out_fp[WAX_STORE_FP_BYTES], struct wax_buf *out);
 
 #endif

@@ -73,8 +73,7 @@ eku_allows_email(const struct wax_x509_cert *c)
         struct wax_span oid;
         enum wax_oid_id id;
         bool present = false;
-        if (wax_x509_oid_next(&it, &oid, &id, &present) != WAX_OK ||
-            !present) {
+        if (wax_x509_oid_next(&it, &oid, &id, &present) != WAX_OK || !present) {
             return false;
         }
         if (id == WAX_OID_KP_EMAIL_PROTECTION ||
@@ -85,8 +84,7 @@ eku_allows_email(const struct wax_x509_cert *c)
 }
 
 wax_err
-wax_store_cert_facts(const uint8_t *der, size_t len,
-                     struct store_cert_facts *f)
+wax_store_cert_facts(const uint8_t *der, size_t len, struct store_cert_facts *f)
 {
     WAX_ENSURE(der != NULL && len > 0, WAX_ERR_INVALID_ARGUMENT);
     WAX_ENSURE(len <= WAX_MAX_STORE_OBJECT, WAX_ERR_LIMIT_EXCEEDED);
@@ -94,8 +92,8 @@ wax_store_cert_facts(const uint8_t *der, size_t len,
     struct wax_x509_cert *c = &f->cert;
     WAX_TRY(wax_x509_cert_parse(c, der, len));
     size_t fp_len = 0;
-    WAX_TRY(wax_digest_compute(WAX_DIGEST_SHA256, f->fp, sizeof f->fp,
-                               &fp_len, der, len));
+    WAX_TRY(wax_digest_compute(WAX_DIGEST_SHA256, f->fp, sizeof f->fp, &fp_len,
+                               der, len));
     WAX_ENSURE(fp_len == WAX_STORE_FP_BYTES, WAX_ERR_INTERNAL);
 
     enum wax_x509_key_type kt = c->spki.type;
@@ -213,9 +211,8 @@ insert_cert(struct wax_store *s, const struct store_cert_facts *f,
         err = wax_store_bind_blob(st, 5, c->serial);
     }
     if (err == WAX_OK) {
-        err = c->info.has_ski
-                  ? wax_store_bind_blob(st, 6, c->info.ski)
-                  : wax_store_map_rc(sqlite3_bind_null(st, 6));
+        err = c->info.has_ski ? wax_store_bind_blob(st, 6, c->info.ski)
+                              : wax_store_map_rc(sqlite3_bind_null(st, 6));
     }
     if (err == WAX_OK) {
         err = wax_store_bind_blob(st, 7, c->spki.der);
@@ -454,11 +451,11 @@ remove_locked(struct wax_store *s, const uint8_t fp[WAX_STORE_FP_BYTES])
     WAX_TRY(wax_store_find_cert_id(s, fp, &id));
     sqlite3_stmt *st = NULL;
     bool row = false;
-    wax_err err = wax_store_prep(
-        s,
-        "SELECT 1 FROM identities WHERE cert_id = ?1 UNION ALL"
-        " SELECT 1 FROM identity_chain WHERE cert_id = ?1",
-        &st);
+    wax_err err =
+        wax_store_prep(s,
+                       "SELECT 1 FROM identities WHERE cert_id = ?1 UNION ALL"
+                       " SELECT 1 FROM identity_chain WHERE cert_id = ?1",
+                       &st);
     if (err == WAX_OK) {
         err = wax_store_bind_int(st, 1, id);
     }
@@ -472,8 +469,7 @@ remove_locked(struct wax_store *s, const uint8_t fp[WAX_STORE_FP_BYTES])
 }
 
 wax_err
-wax_store_cert_remove(struct wax_store *s,
-                      const uint8_t fp[WAX_STORE_FP_BYTES])
+wax_store_cert_remove(struct wax_store *s, const uint8_t fp[WAX_STORE_FP_BYTES])
 {
     WAX_ENSURE(s != NULL && fp != NULL, WAX_ERR_INVALID_ARGUMENT);
     WAX_TRY(wax_store_tx_begin(s));
@@ -586,8 +582,8 @@ wax_store_certs_by_ski(struct wax_store *s, struct wax_span ski, size_t limit,
 }
 
 wax_err
-wax_store_certs_by_email(struct wax_store *s, const char *address,
-                         size_t limit, wax_store_cert_fn fn, void *ctx)
+wax_store_certs_by_email(struct wax_store *s, const char *address, size_t limit,
+                         wax_store_cert_fn fn, void *ctx)
 {
     char a[WAX_MAX_STORE_ADDRESS + 1];
     WAX_TRY(wax_store_query_address(address, a));
@@ -611,15 +607,14 @@ trust_locked(struct wax_store *s, const uint8_t fp[WAX_STORE_FP_BYTES],
     WAX_TRY(wax_store_find_cert_id(s, fp, &id));
     if (purposes == 0) {
         int changes = 0;
-        WAX_TRY(exec_id(s, "DELETE FROM trust WHERE cert_id = ?", id,
-                        &changes));
+        WAX_TRY(
+            exec_id(s, "DELETE FROM trust WHERE cert_id = ?", id, &changes));
         WAX_ENSURE(changes > 0, WAX_ERR_STORE_NOT_FOUND);
         return WAX_OK;
     }
     sqlite3_stmt *st = NULL;
     wax_err err = wax_store_prep(
-        s, "INSERT OR REPLACE INTO trust(cert_id, purposes) VALUES(?, ?)",
-        &st);
+        s, "INSERT OR REPLACE INTO trust(cert_id, purposes) VALUES(?, ?)", &st);
     if (err == WAX_OK) {
         err = wax_store_bind_int(st, 1, id);
     }
@@ -700,9 +695,8 @@ crl_add_locked(struct wax_store *s, const struct wax_x509_crl *crl,
         err = wax_store_bind_int(st, 3, crl->this_update);
     }
     if (err == WAX_OK) {
-        err = crl->has_next_update
-                  ? wax_store_bind_int(st, 4, crl->next_update)
-                  : wax_store_map_rc(sqlite3_bind_null(st, 4));
+        err = crl->has_next_update ? wax_store_bind_int(st, 4, crl->next_update)
+                                   : wax_store_map_rc(sqlite3_bind_null(st, 4));
     }
     if (err == WAX_OK) {
         err = wax_store_bind_blob(st, 5, crl->der);
@@ -785,7 +779,8 @@ walk_crls(struct wax_store *s, const char *sql, const struct wax_span *issuer,
 
 /* cRLNumber contents are minimal non-negative INTEGERs: a longer one is
  * larger, and equal lengths compare as bytes. */
-#define CRL_COLS "SELECT der, issuer, number, this_update, next_update FROM crls"
+#define CRL_COLS                                                               \
+    "SELECT der, issuer, number, this_update, next_update FROM crls"
 #define CRL_ORDER                                                              \
     " ORDER BY length(number) DESC, number DESC, this_update DESC, id DESC"
 
@@ -793,8 +788,7 @@ wax_err
 wax_store_crl_list(struct wax_store *s, size_t limit, wax_store_crl_fn fn,
                    void *ctx)
 {
-    return walk_crls(s, CRL_COLS " ORDER BY issuer, id", NULL, limit, fn,
-                     ctx);
+    return walk_crls(s, CRL_COLS " ORDER BY issuer, id", NULL, limit, fn, ctx);
 }
 
 wax_err

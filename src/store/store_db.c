@@ -269,8 +269,8 @@ create_file(const char *path, uint32_t flags)
     }
     WAX_ENSURE(errno == ENOENT && (flags & WAX_STORE_CREATE) != 0,
                WAX_ERR_STORE_OPEN);
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                  0600);
+    int fd =
+        open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         /* Another process created it first: use theirs. */
         WAX_ENSURE(errno == EEXIST, WAX_ERR_STORE_OPEN);

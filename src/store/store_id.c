@@ -31,7 +31,7 @@ insert_identity(struct wax_store *s, int64_t cert_id, struct wax_span key,
     if (err == WAX_OK) {
         int rc = sqlite3_step(st);
         err = (rc & 0xff) == SQLITE_CONSTRAINT ? WAX_ERR_STORE_DUPLICATE
-                                                : wax_store_map_rc(rc);
+                                               : wax_store_map_rc(rc);
     }
     sqlite3_finalize(st);
     return err;
@@ -190,8 +190,8 @@ wax_store_identity_find(struct wax_store *s, const char *address, int64_t at,
 }
 
 wax_err
-wax_store_identity_list(struct wax_store *s, const char *address,
-                        size_t limit, wax_store_identity_fn fn, void *ctx)
+wax_store_identity_list(struct wax_store *s, const char *address, size_t limit,
+                        wax_store_identity_fn fn, void *ctx)
 {
     WAX_ENSURE(s != NULL && fn != NULL, WAX_ERR_INVALID_ARGUMENT);
     char a[WAX_MAX_STORE_ADDRESS + 1];
@@ -296,10 +296,9 @@ wax_store_identity_load(struct wax_store *s,
         bool encrypted = sqlite3_column_int(st, 1) != 0;
         struct wax_span spki = wax_store_col_blob(st, 3);
         id = sqlite3_column_int64(st, 4);
-        err = wax_privkey_load(&key, k.p, k.len,
-                               encrypted ? (passphrase != NULL ? passphrase
-                                                               : NULL)
-                                         : NULL);
+        err = wax_privkey_load(
+            &key, k.p, k.len,
+            encrypted ? (passphrase != NULL ? passphrase : NULL) : NULL);
         if (err == WAX_ERR_CRYPTO_BAD_PASSWORD && encrypted) {
             /* reported as is: wrong or missing passphrase */
         } else if (err != WAX_OK && err != WAX_ERR_NOMEM) {
@@ -397,8 +396,7 @@ set_enc_pref(struct wax_store *s, const char *email, int64_t cert_id)
 {
     sqlite3_stmt *st = NULL;
     wax_err err = wax_store_prep(
-        s,
-        "UPDATE cert_emails SET enc_pref = (cert_id = ?) WHERE email = ?",
+        s, "UPDATE cert_emails SET enc_pref = (cert_id = ?) WHERE email = ?",
         &st);
     if (err == WAX_OK) {
         err = wax_store_bind_int(st, 1, cert_id);
@@ -420,17 +418,16 @@ record_outcome(struct wax_store_harvest_outcome *out,
 {
     for (size_t i = 0; i < f->num_emails; i++) {
         size_t j = 0;
-        while (j < out->num && (strcmp(out->addr[j].address, f->emails[i]) ||
-                                memcmp(out->addr[j].fp, f->fp,
-                                       WAX_STORE_FP_BYTES))) {
+        while (j < out->num &&
+               (strcmp(out->addr[j].address, f->emails[i]) ||
+                memcmp(out->addr[j].fp, f->fp, WAX_STORE_FP_BYTES))) {
             j++;
         }
         if (j < out->num) {
             continue;
         }
         WAX_ENSURE(out->num < WAX_MAX_STORE_EMAILS, WAX_ERR_LIMIT_EXCEEDED);
-        memcpy(out->addr[j].address, f->emails[i],
-               sizeof out->addr[j].address);
+        memcpy(out->addr[j].address, f->emails[i], sizeof out->addr[j].address);
         memcpy(out->addr[j].fp, f->fp, WAX_STORE_FP_BYTES);
         out->addr[j].status = status[i];
         out->num++;
@@ -514,9 +511,10 @@ accept_locked(struct wax_store *s, const char *email,
     WAX_TRY(wax_store_find_cert_id(s, fp, &id));
     sqlite3_stmt *st = NULL;
     wax_err err = wax_store_prep(
-        s, "UPDATE cert_emails SET preferred = (cert_id = ?1) WHERE email = ?2"
-           " AND EXISTS (SELECT 1 FROM cert_emails WHERE cert_id = ?1"
-           " AND email = ?2)",
+        s,
+        "UPDATE cert_emails SET preferred = (cert_id = ?1) WHERE email = ?2"
+        " AND EXISTS (SELECT 1 FROM cert_emails WHERE cert_id = ?1"
+        " AND email = ?2)",
         &st);
     if (err == WAX_OK) {
         err = wax_store_bind_int(st, 1, id);
@@ -553,8 +551,8 @@ wax_store_capabilities(struct wax_store *s, const char *address,
     WAX_TRY(wax_store_query_address(address, a));
     sqlite3_stmt *st = NULL;
     bool row = false;
-    wax_err err = wax_store_prep(
-        s, "SELECT caps FROM capabilities WHERE email = ?", &st);
+    wax_err err =
+        wax_store_prep(s, "SELECT caps FROM capabilities WHERE email = ?", &st);
     if (err == WAX_OK) {
         err = wax_store_bind_text(st, 1, a);
     }
