@@ -59,9 +59,9 @@
 /* Largest SMIMECapabilities / encryption-key-preference blob kept. */
 #define WAX_MAX_STORE_CAPS 65536
 /* Milliseconds SQLite waits on a lock held by another process. */
-#define WAX_STORE_BUSY_TIMEOUT_MS 10000
+#define WAX_STORE_BUSY_TIMEOUT_MS 5000
 /* Times a transaction start is retried after SQLITE_BUSY. */
-#define WAX_STORE_MAX_RETRIES 20
+#define WAX_STORE_MAX_RETRIES 4
 /* The schema version this wax writes. */
 #define WAX_STORE_SCHEMA_VERSION 1
 

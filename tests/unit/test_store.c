@@ -207,6 +207,7 @@ TEST(store_open_creates_0600_whatever_the_umask)
     struct wax_store *s = NULL;
     CHECK_ERR(wax_store_open(&s, t.path, 0), WAX_ERR_STORE_OPEN);
     CHECK(s == NULL);
+    CHECK_ERR(wax_store_open(&s, t.dir, WAX_STORE_CREATE), WAX_ERR_STORE_OPEN);
     mode_t old = umask(0277);
     wax_err err = wax_store_open(&s, t.path, WAX_STORE_CREATE);
     umask(old);
@@ -585,6 +586,8 @@ TEST(store_identities_encrypted_and_plain)
     CHECK(memcmp(chain_out.data + old.len, r->der, r->len) == 0);
     wax_buf_cleanup(&chain_out);
     CHECK_OK(wax_store_identity_load(s, fp_cur, NULL, &k, NULL));
+    wax_privkey_free(k);
+    k = NULL;
     CHECK_OK(wax_store_identity_load(s, fp_cur, "ignored", &k, NULL));
     wax_privkey_free(k);
     k = NULL;
