@@ -395,9 +395,9 @@ WAX_API WAX_MUST_CHECK wax_err wax_store_capabilities(struct wax_store *store,
 /*
  * wax_store_recipient chooses the certificate to encrypt to for ADDRESS
  * (`-r ADDRESS`): among the ACCEPTED certificates of the address, valid at
- * AT, not a CA, and allowing encryption (can_encrypt), the newest
- * notBefore; the
- * harvested encryption-key preference wins among equals. Its fingerprint
+ * AT, not a CA, and allowing encryption (can_encrypt): the one the last
+ * harvested SMIMEEncryptionKeyPreference named (ENC_CERT) if it fits,
+ * else the newest notBefore. Its fingerprint
  * goes to OUT_FP and, when OUT is not NULL, its DER is appended to OUT.
  * Errors: WAX_ERR_STORE_KEY_NOT_ACCEPTED when only not-accepted
  * certificates would fit; WAX_ERR_STORE_NOT_FOUND when none fits;
