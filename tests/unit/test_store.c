@@ -962,3 +962,80 @@ TEST(store_two_processes_lose_nothing)
     free(h);
     free(ids);
 }
+
+/* ------------------------------------------------------------------ */
+/* Every address of a certificate; damaged rows.                       */
+
+TEST(store_indexes_every_address_kind)
+{
+    struct tmp t;
+    struct wax_store *s = NULL;
+    CHECK(tmp_make(&t));
+    CHECK_OK(wax_store_open(&s, t.path, WAX_STORE_CREATE));
+    const struct certbuf *r = root();
+    CHECK(r != NULL);
+    static const char *const emails[] = {"j\xC3\xB6rg@Example.org",
+                                         "plain@example.org"};
+    struct certbuf c;
+    CHECK_OK(make_cert(&c, 1, "CN=J,emailAddress=subj@EXAMPLE.net", emails, 2,
+                       WAX_PKI_PROFILE_DUAL, T0, T0 + DAY, r));
+    CHECK_OK(wax_store_cert_add(s, c.der, c.len, NULL, NULL));
+    static const char *const find[] = {"j\xC3\xB6rg@example.ORG",
+                                       "plain@EXAMPLE.org", "subj@example.net"};
+    for (size_t i = 0; i < 3; i++) {
+        struct collect col = {0};
+        CHECK_OK(wax_store_certs_by_email(s, find[i], 0, collect_cb, &col));
+        CHECK_MSG(col.n == 1 && has_fp(&col, &c), "%s: %zu", find[i], col.n);
+    }
+    struct collect col = {0};
+    CHECK_OK(wax_store_certs_by_email(s, "J\xC3\xB6rg@example.org", 0,
+                                      collect_cb, &col));
+    CHECK(col.n == 0);
+    wax_store_close(s);
+    tmp_drop(&t);
+}
+
+TEST(store_damaged_identity_row_is_corrupt)
+{
+    struct tmp t;
+    struct wax_store *s = NULL;
+    CHECK(tmp_make(&t));
+    CHECK_OK(wax_store_open(&s, t.path, WAX_STORE_CREATE));
+    struct certbuf a, b;
+    CHECK_OK(leaf(&a, 1, "CN=G", "g@example.org", WAX_PKI_PROFILE_DUAL, T0,
+                  T0 + DAY));
+    CHECK_OK(leaf(&b, 2, "CN=H", "h@example.org", WAX_PKI_PROFILE_DUAL, T0,
+                  T0 + DAY));
+    uint8_t fa[32], fb[32];
+    CHECK_OK(wax_store_identity_add(s, key_slot(1), a.der, a.len, NULL, 0, NULL,
+                                    true, fa));
+    CHECK_OK(wax_store_identity_add(s, key_slot(2), b.der, b.len, NULL, 0, NULL,
+                                    true, fb));
+    wax_store_close(s);
+    /* swap the keys behind the store's back, and break one */
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(t.path, &db) == SQLITE_OK);
+    int rc = sqlite3_exec(
+        db,
+        "UPDATE identities SET key = (SELECT key FROM identities i2"
+        " WHERE i2.cert_id != identities.cert_id);",
+        NULL, NULL, NULL);
+    sqlite3_close(db);
+    CHECK(rc == SQLITE_OK);
+    CHECK_OK(wax_store_open(&s, t.path, 0));
+    struct wax_privkey *k = NULL;
+    CHECK_ERR(wax_store_identity_load(s, fa, NULL, &k, NULL),
+              WAX_ERR_STORE_CORRUPT);
+    CHECK(k == NULL);
+    wax_store_close(s);
+    CHECK(sqlite3_open(t.path, &db) == SQLITE_OK);
+    rc = sqlite3_exec(db, "UPDATE identities SET key = x'3000';", NULL, NULL,
+                      NULL);
+    sqlite3_close(db);
+    CHECK(rc == SQLITE_OK);
+    CHECK_OK(wax_store_open(&s, t.path, 0));
+    CHECK_ERR(wax_store_identity_load(s, fb, NULL, &k, NULL),
+              WAX_ERR_STORE_CORRUPT);
+    wax_store_close(s);
+    tmp_drop(&t);
+}
