@@ -13,5 +13,6 @@
 #include <wax/mime.h>
 #include <wax/smime.h>
 #include <wax/pki.h>
+#include <wax/store.h>
 
 #endif
