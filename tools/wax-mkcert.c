@@ -232,8 +232,7 @@ parse_args(int argc, char **argv, struct options *o)
                            "other",
                            NULL);
     }
-    if ((o->from_req != NULL || o->out_crl != NULL) &&
-        o->issuer_file == NULL) {
+    if ((o->from_req != NULL || o->out_crl != NULL) && o->issuer_file == NULL) {
         return usage_error("--from-req and --out-crl need --issuer", NULL);
     }
     if (o->out_crl != NULL || o->from_req != NULL) {
@@ -495,7 +494,7 @@ write_pem(const char *path, const char *label, const struct wax_buf *der)
     wax_err err = wax_pki_pem_write(&pem, label, der->data, der->len);
     int rc = err != WAX_OK ? wax_error("PEM output", err)
              : write_file(path, pem.data, pem.len, 0644) ? 0
-                                                        : 2;
+                                                         : 2;
     wax_buf_cleanup(&pem);
     return rc;
 }
@@ -526,9 +525,9 @@ make_req(struct run *r)
     }
     struct wax_buf req;
     wax_buf_init(&req, WAX_MAX_PKI_REQ_BYTES);
-    wax_err err = wax_pki_req_make(&req, r->subject_der.data,
-                                   r->subject_der.len, o->emails,
-                                   o->num_emails, usage, r->subject_priv);
+    wax_err err =
+        wax_pki_req_make(&req, r->subject_der.data, r->subject_der.len,
+                         o->emails, o->num_emails, usage, r->subject_priv);
     int rc = err != WAX_OK ? wax_error("making the request", err) : 0;
     if (rc == 0 && o->out_key != NULL) {
         err = wax_privkey_to_pkcs8(r->subject_priv, &r->key_der);
@@ -570,12 +569,11 @@ make_from_req(struct run *r)
     rc = load_file_der(o->from_req, "CERTIFICATE REQUEST", &req);
     if (rc == 0) {
         wax_err err = wax_pki_cert_from_req(
-            &r->cert_der, req.data, req.len, profile, t.not_before,
-            t.not_after, o->crl_url, r->issuer_priv, r->issuer_der.data,
-            r->issuer_der.len);
-        rc = err != WAX_OK ? wax_error("issuing from the request", err)
-                           : write_pem(o->out_cert, "CERTIFICATE",
-                                       &r->cert_der);
+            &r->cert_der, req.data, req.len, profile, t.not_before, t.not_after,
+            o->crl_url, r->issuer_priv, r->issuer_der.data, r->issuer_der.len);
+        rc = err != WAX_OK
+                 ? wax_error("issuing from the request", err)
+                 : write_pem(o->out_cert, "CERTIFICATE", &r->cert_der);
     }
     wax_buf_cleanup(&req);
     return rc;
@@ -593,8 +591,8 @@ make_crl(struct run *r)
     int64_t now = (int64_t)time(NULL);
     wax_err err;
     int rc;
-    if (o->crl_number != NULL && !parse_uint(o->crl_number, UINT64_MAX / 10,
-                                             &number)) {
+    if (o->crl_number != NULL &&
+        !parse_uint(o->crl_number, UINT64_MAX / 10, &number)) {
         return usage_error("--crl-number wants a number", o->crl_number);
     }
     if (o->days != NULL && !parse_uint(o->days, MKCERT_MAX_DAYS, &days)) {
@@ -611,8 +609,8 @@ make_crl(struct run *r)
     for (; n < o->num_revoke && rc == 0; n++) {
         struct wax_x509_cert *c = malloc(sizeof *c);
         wax_buf_init(&certs[n], MKCERT_MAX_FILE);
-        rc = c == NULL ? 2 : load_file_der(o->revoke[n], "CERTIFICATE",
-                                           &certs[n]);
+        rc = c == NULL ? 2
+                       : load_file_der(o->revoke[n], "CERTIFICATE", &certs[n]);
         if (rc == 0 && (err = wax_x509_cert_parse(c, certs[n].data,
                                                   certs[n].len)) != WAX_OK) {
             rc = wax_error(o->revoke[n], err);

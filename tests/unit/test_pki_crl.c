@@ -42,7 +42,7 @@ TEST(pki_crl_reason_names)
     enum wax_crl_reason r;
     CHECK(wax_pki_crl_reason_name((enum wax_crl_reason)7) == NULL);
     CHECK(wax_pki_crl_reason_name((enum wax_crl_reason)11) == NULL);
-    CHECK(wax_pki_crl_reason_name((enum wax_crl_reason)-1) == NULL);
+    CHECK(wax_pki_crl_reason_name((enum wax_crl_reason) - 1) == NULL);
     CHECK_OK(wax_pki_crl_reason_parse("KEYCOMPROMISE", &r));
     CHECK_EQ_U64(r, WAX_CRL_REASON_KEY_COMPROMISE);
     CHECK_ERR(wax_pki_crl_reason_parse("key-compromise", &r),
@@ -110,21 +110,20 @@ TEST(pki_crl_fields)
         static const uint8_t num[] = {0x00, 0x80};
         struct wax_span other_s;
         wax_span_init(&other_s, other_spki.data, other_spki.len);
-        bool ok = c->version == 2 && c->sig_alg_id.id == sig_rows[k].want &&
-                  c->issuer.len == cac.subject.len &&
-                  memcmp(c->issuer.p, cac.subject.p, cac.subject.len) == 0 &&
-                  c->this_update == T_THIS && c->has_next_update &&
-                  c->next_update == T_NEXT && c->num_revoked == n &&
-                  c->has_crl_number && c->crl_number.len == sizeof num &&
-                  memcmp(c->crl_number.p, num, sizeof num) == 0 &&
-                  !c->has_delta_crl_indicator && !c->idp.present &&
-                  c->aki.present && c->aki.has_key_id && !c->aki.has_issuer &&
-                  c->aki.key_id.len == cac.info.ski.len &&
-                  memcmp(c->aki.key_id.p, cac.info.ski.p, cac.info.ski.len) ==
-                      0 &&
-                  c->exts.num == 2 && !c->exts.ext[0].critical &&
-                  !c->exts.ext[1].critical &&
-                  c->num_unknown_critical_entry_exts == 0;
+        bool ok =
+            c->version == 2 && c->sig_alg_id.id == sig_rows[k].want &&
+            c->issuer.len == cac.subject.len &&
+            memcmp(c->issuer.p, cac.subject.p, cac.subject.len) == 0 &&
+            c->this_update == T_THIS && c->has_next_update &&
+            c->next_update == T_NEXT && c->num_revoked == n &&
+            c->has_crl_number && c->crl_number.len == sizeof num &&
+            memcmp(c->crl_number.p, num, sizeof num) == 0 &&
+            !c->has_delta_crl_indicator && !c->idp.present && c->aki.present &&
+            c->aki.has_key_id && !c->aki.has_issuer &&
+            c->aki.key_id.len == cac.info.ski.len &&
+            memcmp(c->aki.key_id.p, cac.info.ski.p, cac.info.ski.len) == 0 &&
+            c->exts.num == 2 && !c->exts.ext[0].critical &&
+            !c->exts.ext[1].critical && c->num_unknown_critical_entry_exts == 0;
         wax_err verr = wax_x509_crl_verify_signature(c, cac.spki.der);
         wax_err wrong = wax_x509_crl_verify_signature(c, other_s);
         struct wax_x509_iter it;
@@ -170,11 +169,11 @@ TEST(pki_crl_empty_and_far_times)
     struct wax_privkey *key = pt_key(WAX_KEYGEN_P256, 1);
     CHECK(key != NULL);
     struct wax_buf ca, crl;
-    CHECK_OK(pt_cert(&ca, "CN=CRL Test CA", NULL, WAX_PKI_PROFILE_CA, key,
-                     NULL, NULL));
+    CHECK_OK(pt_cert(&ca, "CN=CRL Test CA", NULL, WAX_PKI_PROFILE_CA, key, NULL,
+                     NULL));
     wax_buf_init(&crl, WAX_MAX_PKI_CRL_BYTES);
     struct wax_x509_crl c;
-    static const int64_t far = 2556144000;      /* 2051-01-01 */
+    static const int64_t far = 2556144000;        /* 2051-01-01 */
     static const int64_t far_next = 253402300799; /* 9999-12-31T23:59:59 */
     CHECK_OK(wax_pki_crl_make(&crl, ca.data, ca.len, key, 0, far, far_next,
                               NULL, 0));
@@ -204,10 +203,10 @@ TEST(pki_crl_errors)
     struct wax_privkey *x25519 = pt_key(WAX_KEYGEN_X25519, 0);
     CHECK(key && other && x25519);
     struct wax_buf ca, leaf, nocrl, out;
-    CHECK_OK(pt_cert(&ca, "CN=CRL Test CA", NULL, WAX_PKI_PROFILE_CA, key,
-                     NULL, NULL));
-    CHECK_OK(pt_cert(&leaf, "CN=Leaf", "leaf@example.org",
-                     WAX_PKI_PROFILE_SIGN, other, key, &ca));
+    CHECK_OK(pt_cert(&ca, "CN=CRL Test CA", NULL, WAX_PKI_PROFILE_CA, key, NULL,
+                     NULL));
+    CHECK_OK(pt_cert(&leaf, "CN=Leaf", "leaf@example.org", WAX_PKI_PROFILE_SIGN,
+                     other, key, &ca));
     /* a CA whose keyUsage is keyCertSign alone */
     {
         struct wax_buf name;
@@ -235,7 +234,10 @@ TEST(pki_crl_errors)
     static const uint8_t ff_nonminimal[] = {0xff, 0x80};
     static const uint8_t too_long[22] = {0x01};
     static const uint8_t max_len[21] = {0x00, 0x80};
-#define E(s, len, t, has, r) {s, len, t, has, (enum wax_crl_reason)(r)}
+#define E(s, len, t, has, r)                                                   \
+    {                                                                          \
+        s, len, t, has, (enum wax_crl_reason)(r)                               \
+    }
     static const struct wax_pki_crl_entry e_ok = E(one, 1, T_THIS, true, 1);
     static const struct wax_pki_crl_entry e_null = E(NULL, 1, T_THIS, 0, 0);
     static const struct wax_pki_crl_entry e_empty = E(one, 0, T_THIS, 0, 0);
@@ -271,8 +273,8 @@ TEST(pki_crl_errors)
         {"ok", ca.data, ca.len, key, T_THIS, T_NEXT, &e_ok, 1, WAX_OK},
         {"max serial", ca.data, ca.len, key, T_THIS, T_NEXT, &e_maxlen, 1,
          WAX_OK},
-        {"reason unused", ca.data, ca.len, key, T_THIS, T_NEXT, &e_r7_unused,
-         1, WAX_OK},
+        {"reason unused", ca.data, ca.len, key, T_THIS, T_NEXT, &e_r7_unused, 1,
+         WAX_OK},
         {"null cert", NULL, 0, key, T_THIS, T_NEXT, &e_ok, 1,
          WAX_ERR_INVALID_ARGUMENT},
         {"null key", ca.data, ca.len, NULL, T_THIS, T_NEXT, &e_ok, 1,
@@ -287,8 +289,8 @@ TEST(pki_crl_errors)
          &e_ok, 1, WAX_ERR_PKI_CRL_BAD_TIME},
         {"next after 9999", ca.data, ca.len, key, T_THIS, 253402300800, &e_ok,
          1, WAX_ERR_PKI_CRL_BAD_TIME},
-        {"revocation after 9999", ca.data, ca.len, key, T_THIS, T_NEXT,
-         &e_time, 1, WAX_ERR_PKI_CRL_BAD_TIME},
+        {"revocation after 9999", ca.data, ca.len, key, T_THIS, T_NEXT, &e_time,
+         1, WAX_ERR_PKI_CRL_BAD_TIME},
         {"empty serial", ca.data, ca.len, key, T_THIS, T_NEXT, &e_empty, 1,
          WAX_ERR_PKI_CRL_BAD_SERIAL},
         {"non-minimal serial", ca.data, ca.len, key, T_THIS, T_NEXT, &e_nonmin,
@@ -313,15 +315,14 @@ TEST(pki_crl_errors)
          WAX_ERR_PKI_ISSUER_NO_CRL_SIGN},
         {"wrong key", ca.data, ca.len, other, T_THIS, T_NEXT, &e_ok, 1,
          WAX_ERR_PKI_ISSUER_KEY_MISMATCH},
-        {"garbage cert", garbage, sizeof garbage, key, T_THIS, T_NEXT, &e_ok,
-         1, WAX_ERR_DER_TRUNCATED},
+        {"garbage cert", garbage, sizeof garbage, key, T_THIS, T_NEXT, &e_ok, 1,
+         WAX_ERR_DER_TRUNCATED},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         wax_buf_reset(&out);
-        wax_err got = wax_pki_crl_make(&out, rows[i].cert, rows[i].cert_len,
-                                       rows[i].key, 1, rows[i].this_update,
-                                       rows[i].next_update, rows[i].e,
-                                       rows[i].n);
+        wax_err got = wax_pki_crl_make(
+            &out, rows[i].cert, rows[i].cert_len, rows[i].key, 1,
+            rows[i].this_update, rows[i].next_update, rows[i].e, rows[i].n);
         CHECK_MSG(got == rows[i].want, "%s: got %s, want %s", rows[i].what,
                   wax_err_name(got), wax_err_name(rows[i].want));
         CHECK_MSG((out.len == 0) == (got != WAX_OK), "%s: output",
@@ -346,19 +347,19 @@ TEST(pki_crl_path_revoked)
     struct wax_privkey *k2 = pt_key(WAX_KEYGEN_P256, 2);
     CHECK(ca_key && k1 && k2);
     struct wax_buf ca, revoked, good, crl;
-    CHECK_OK(pt_cert(&ca, "CN=Path CA,O=Wax", NULL, WAX_PKI_PROFILE_CA,
-                     ca_key, NULL, NULL));
+    CHECK_OK(pt_cert(&ca, "CN=Path CA,O=Wax", NULL, WAX_PKI_PROFILE_CA, ca_key,
+                     NULL, NULL));
     CHECK_OK(pt_cert(&revoked, "CN=Revoked", "r@example.org",
                      WAX_PKI_PROFILE_SIGN, k1, ca_key, &ca));
     CHECK_OK(pt_cert(&good, "CN=Good", "g@example.org", WAX_PKI_PROFILE_SIGN,
                      k2, ca_key, &ca));
     struct wax_x509_cert rc;
     CHECK_OK(wax_x509_cert_parse(&rc, revoked.data, revoked.len));
-    struct wax_pki_crl_entry e = {rc.serial.p, rc.serial.len, T_THIS - 60,
-                                  true, WAX_CRL_REASON_KEY_COMPROMISE};
+    struct wax_pki_crl_entry e = {rc.serial.p, rc.serial.len, T_THIS - 60, true,
+                                  WAX_CRL_REASON_KEY_COMPROMISE};
     wax_buf_init(&crl, WAX_MAX_PKI_CRL_BYTES);
-    CHECK_OK(wax_pki_crl_make(&crl, ca.data, ca.len, ca_key, 7, T_THIS,
-                              T_NEXT, &e, 1));
+    CHECK_OK(wax_pki_crl_make(&crl, ca.data, ca.len, ca_key, 7, T_THIS, T_NEXT,
+                              &e, 1));
 
     const uint8_t *anchors[] = {ca.data};
     size_t anchor_lens[] = {ca.len};

@@ -102,8 +102,8 @@ TEST(pki_req_fields)
         struct wax_x509_req *req = malloc(sizeof *req);
         CHECK(req != NULL);
         wax_err perr = wax_x509_req_parse(req, out.data, out.len);
-        wax_err verr = perr == WAX_OK ? wax_x509_req_verify_signature(req)
-                                      : perr;
+        wax_err verr =
+            perr == WAX_OK ? wax_x509_req_verify_signature(req) : perr;
         bool ok = perr == WAX_OK && verr == WAX_OK && req->version == 1 &&
                   req->subject.len == subject.len &&
                   memcmp(req->subject.p, subject.data, subject.len) == 0 &&
@@ -121,8 +121,8 @@ TEST(pki_req_fields)
         const struct wax_x509_ext *san =
             ok ? wax_x509_exts_find(&req->exts, WAX_OID_CE_SUBJECT_ALT_NAME)
                : NULL;
-        bool crit_ok = ku != NULL && ku->critical && san != NULL &&
-                       !san->critical;
+        bool crit_ok =
+            ku != NULL && ku->critical && san != NULL && !san->critical;
         free(req);
         wax_buf_cleanup(&out);
         wax_buf_cleanup(&spki);
@@ -238,10 +238,9 @@ TEST(pki_req_errors)
          WAX_ERR_PKI_KEY_USAGE_MISMATCH},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        wax_err got =
-            wax_pki_req_make(&out, rows[i].subject, rows[i].subject_len,
-                             rows[i].emails, rows[i].n, rows[i].usage,
-                             rows[i].key);
+        wax_err got = wax_pki_req_make(&out, rows[i].subject,
+                                       rows[i].subject_len, rows[i].emails,
+                                       rows[i].n, rows[i].usage, rows[i].key);
         CHECK_MSG(got == rows[i].want, "%s: got %s, want %s", rows[i].what,
                   wax_err_name(got), wax_err_name(rows[i].want));
         CHECK_MSG(out.len == 0, "%s: output written", rows[i].what);
@@ -315,8 +314,7 @@ TEST(pki_cert_from_req_fields)
         bool present = false;
         wax_x509_crl_dps_iter(&c->info, &it);
         bool ok =
-            err == WAX_OK && c->version == 3 &&
-            c->subject.len == subject.len &&
+            err == WAX_OK && c->version == 3 && c->subject.len == subject.len &&
             memcmp(c->subject.p, subject.data, subject.len) == 0 &&
             c->issuer.len == cac.subject.len &&
             memcmp(c->issuer.p, cac.subject.p, cac.subject.len) == 0 &&
@@ -326,12 +324,13 @@ TEST(pki_cert_from_req_fields)
             c->info.has_basic_constraints && !c->info.ca &&
             c->info.key_usage == row->want_ku && eku_is_email(&c->info) &&
             san_is(&c->info, emails, 2) && c->info.has_ski &&
-            c->info.aki.has_key_id && c->info.aki.key_id.len == cac.info.ski.len &&
+            c->info.aki.has_key_id &&
+            c->info.aki.key_id.len == cac.info.ski.len &&
             memcmp(c->info.aki.key_id.p, cac.info.ski.p, cac.info.ski.len) ==
                 0 &&
             c->serial.len >= 1 && c->serial.len <= WAX_PKI_SERIAL_BYTES &&
-            wax_x509_dist_point_next(&it, &dp, &present) == WAX_OK &&
-            present && dp.has_full_name;
+            wax_x509_dist_point_next(&it, &dp, &present) == WAX_OK && present &&
+            dp.has_full_name;
         free(c);
         wax_buf_cleanup(&req);
         wax_buf_cleanup(&cert);
@@ -345,8 +344,8 @@ TEST(pki_cert_from_req_fields)
 /* hand_req builds a request for a P-256 KEY whose extensionRequest holds
  * a subjectAltName with the GeneralNames contents SAN (SAN_LEN bytes). */
 static wax_err
-hand_req(struct wax_buf *out, const struct wax_privkey *key,
-         const uint8_t *san, size_t san_len)
+hand_req(struct wax_buf *out, const struct wax_privkey *key, const uint8_t *san,
+         size_t san_len)
 {
     struct wax_der_builder b, info, attrs, attr, set, exts, ext, val, names;
     struct wax_buf spki, name;
@@ -386,8 +385,8 @@ hand_req(struct wax_buf *out, const struct wax_privkey *key,
     size_t sig_len;
     struct wax_sig_alg alg = {.scheme = WAX_SIG_ECDSA,
                               .digest = WAX_DIGEST_SHA256};
-    wax_err err = wax_privkey_sign(key, &alg, sig, sizeof sig, &sig_len, tbs,
-                                   tbs_len);
+    wax_err err =
+        wax_privkey_sign(key, &alg, sig, sizeof sig, &sig_len, tbs, tbs_len);
     struct wax_der_builder o, seq, algid;
     struct wax_span ecdsa = wax_oid_span(WAX_OID_ECDSA_WITH_SHA256);
     wax_der_builder_init(&o, 65536);
@@ -427,8 +426,8 @@ TEST(pki_cert_from_req_errors)
     struct wax_buf ca, leaf, subject, rreq, ereq, tampered, dns, rfc, many;
     CHECK_OK(pt_cert(&ca, "CN=Wax Test CA", NULL, WAX_PKI_PROFILE_CA, ca_key,
                      NULL, NULL));
-    CHECK_OK(pt_cert(&leaf, "CN=Leaf", "leaf@example.org",
-                     WAX_PKI_PROFILE_SIGN, other, ca_key, &ca));
+    CHECK_OK(pt_cert(&leaf, "CN=Leaf", "leaf@example.org", WAX_PKI_PROFILE_SIGN,
+                     other, ca_key, &ca));
     CHECK_OK(pt_dn(&subject, "CN=Alice"));
     wax_buf_init(&rreq, WAX_MAX_PKI_REQ_BYTES);
     wax_buf_init(&ereq, WAX_MAX_PKI_REQ_BYTES);
@@ -462,14 +461,15 @@ TEST(pki_cert_from_req_errors)
     }
     CHECK_OK(hand_req(&dns, p256, dns_gn, sizeof dns_gn));
     CHECK_OK(hand_req(&rfc, p256, rfc_gn, sizeof rfc_gn));
-    CHECK_OK(hand_req(&many, p256, lots, sizeof rfc_gn * (WAX_MAX_PKI_EMAILS + 1)));
+    CHECK_OK(
+        hand_req(&many, p256, lots, sizeof rfc_gn * (WAX_MAX_PKI_EMAILS + 1)));
     free(lots);
 
     /* the hand-made request with one rfc822Name is accepted */
     struct wax_pki_from_req *fr = malloc(sizeof *fr);
     CHECK(fr != NULL);
-    CHECK_OK(wax_pki_req_to_template(fr, rfc.data, rfc.len,
-                                     WAX_PKI_PROFILE_SIGN));
+    CHECK_OK(
+        wax_pki_req_to_template(fr, rfc.data, rfc.len, WAX_PKI_PROFILE_SIGN));
     CHECK_EQ_U64(fr->t.num_emails, 1);
     CHECK_STR(fr->t.emails[0], "h@example.org");
     CHECK(fr->key != NULL && !fr->t.ca && fr->t.key_usage == DS_NR);
@@ -504,8 +504,8 @@ TEST(pki_cert_from_req_errors)
                                               rows[i].profile);
         CHECK_MSG(got == rows[i].want, "%s: got %s, want %s", rows[i].what,
                   wax_err_name(got), wax_err_name(rows[i].want));
-        CHECK_MSG(fr->key == NULL && fr->t.subject == NULL,
-                  "%s: state left", rows[i].what);
+        CHECK_MSG(fr->key == NULL && fr->t.subject == NULL, "%s: state left",
+                  rows[i].what);
     }
     CHECK_ERR(wax_pki_req_to_template(fr, NULL, 0, WAX_PKI_PROFILE_SIGN),
               WAX_ERR_INVALID_ARGUMENT);
@@ -537,9 +537,9 @@ TEST(pki_cert_from_req_errors)
     };
     for (size_t i = 0; i < sizeof issue / sizeof issue[0]; i++) {
         wax_err got = wax_pki_cert_from_req(
-            &out, issue[i].req->data, issue[i].req->len,
-            WAX_PKI_PROFILE_SIGN, issue[i].nb, issue[i].na, issue[i].uri,
-            issue[i].key, issue[i].ca ? issue[i].ca->data : NULL,
+            &out, issue[i].req->data, issue[i].req->len, WAX_PKI_PROFILE_SIGN,
+            issue[i].nb, issue[i].na, issue[i].uri, issue[i].key,
+            issue[i].ca ? issue[i].ca->data : NULL,
             issue[i].ca ? issue[i].ca->len : 0);
         CHECK_MSG(got == issue[i].want, "%s: got %s, want %s", issue[i].what,
                   wax_err_name(got), wax_err_name(issue[i].want));
