@@ -357,9 +357,13 @@ struct wax_pki_from_req {
  *                                   WAX_MAX_PKI_EMAIL_LEN or with a NUL
  *                                   (the full check is wax_pki_cert_make's)
  *   WAX_ERR_LIMIT_EXCEEDED          more than WAX_MAX_PKI_EMAILS emails
+ *   the wax_pubkey_from_spki codes  the request's key does not load
+ *   WAX_ERR_PKI_REQ_WEAK_KEY        an RSA or DSA key under
+ *                                   WAX_PATH_MIN_RSA_BITS (2048) bits, which
+ *                                   wax_path_validate would refuse
  *   WAX_ERR_PKI_KEY_USAGE_MISMATCH  the request's key does not fit PROFILE
- *                                   (an Ed25519 key for ENCRYPT or DUAL, an
- *                                   X25519 key for SIGN)
+ *                                   (an Ed25519 key for ENCRYPT or DUAL, a
+ *                                   DSA key for ENCRYPT)
  */
 WAX_API WAX_MUST_CHECK wax_err
 wax_pki_req_to_template(struct wax_pki_from_req *out, const uint8_t *req,

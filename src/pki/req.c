@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wax/path.h>
+
 #include "pki_int.h"
 
 static wax_err
@@ -243,6 +245,11 @@ fill_from_req(struct wax_pki_from_req *r, const struct wax_x509_req *req,
     WAX_TRY(err);
     WAX_TRY(take_emails(r, req));
     WAX_TRY(wax_pubkey_from_spki(&r->key, req->spki.der.p, req->spki.der.len));
+    /* what the path layer would refuse without --allow-weak */
+    enum wax_key_type type = wax_pubkey_type(r->key);
+    WAX_ENSURE(!((type == WAX_KEY_RSA || type == WAX_KEY_DSA) &&
+                 wax_pubkey_bits(r->key) < WAX_PATH_MIN_RSA_BITS),
+               WAX_ERR_PKI_REQ_WEAK_KEY);
     WAX_TRY(wax_pki_cert_template_profile(&r->t, profile, r->key));
     r->t.subject = req->subject.p;
     r->t.subject_len = req->subject.len;

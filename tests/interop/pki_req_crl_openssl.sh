@@ -5,8 +5,8 @@
 #   - `openssl req -verify` accepts wax's requests (RSA, P-256, Ed25519)
 #     and shows the requested extensions;
 #   - certificates wax issues from openssl-made and wax-made requests pass
-#     `openssl verify -purpose smimesign`; a request for a dNSName is
-#     refused;
+#     `openssl verify -purpose smimesign`; a request for a dNSName or with
+#     an RSA-1024 key is refused;
 #   - `openssl crl` parses and verifies wax's CRL; `openssl verify
 #     -crl_check` reports the revoked certificate as revoked and the other
 #     one as OK; `wax cert verify` says WAX_ERR_PATH_REVOKED / VALID.
@@ -144,6 +144,17 @@ if "$MKCERT" --from-req "$T/web.req" $(ca) --out-cert "$T/web.crt" 2>"$T/err" ||
     fail refuse-dnsname "$(head -c 200 "$T/err")"
 else
     pass refuse-dnsname
+fi
+if openssl req -new -newkey rsa:1024 -nodes -keyout "$T/weak.key" -subj "/CN=weak" \
+    -addext "subjectAltName=email:weak@example.org" -out "$T/weak.req" >/dev/null 2>&1; then
+    if "$MKCERT" --from-req "$T/weak.req" $(ca) --out-cert "$T/weak.crt" 2>"$T/err" ||
+        ! grep -q WAX_ERR_PKI_REQ_WEAK_KEY "$T/err"; then
+        fail refuse-rsa1024 "$(head -c 200 "$T/err")"
+    else
+        pass refuse-rsa1024
+    fi
+else
+    skip refuse-rsa1024 "this openssl does not make RSA-1024 requests"
 fi
 
 # verify NAME PURPOSE LEAF WANT(0 ok / 1 refused)

@@ -414,6 +414,25 @@ hand_req(struct wax_buf *out, const struct wax_privkey *key, const uint8_t *san,
     return err;
 }
 
+/* A 1024-bit RSA key (too weak to certify; made for this test). */
+static const char rsa1024_pem[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIICdwIBADANBgkqhkiG9w0BAQEFAASCAmEwggJdAgEAAoGBAOF4hOB7WBY9Wt4Y\n"
+    "iN7a2wHYvpJBjNUebGRqVmMigmi7YFiUo5QlqiPwzx2+RopOe5btTCHhIlMhgo+R\n"
+    "M1yNBhtBQFPuq9f8osNhHtE7JzjGDwdWVymWU396UOEzKSSN49JDGahSlzYz0/my\n"
+    "HJ13uznhYJlmqjDUUO9B5ybWaRSPAgMBAAECgYEAr+bve5afBVK+ppDrjzmdLRak\n"
+    "rsP3FHmUxM51MQhGR2EP7GuiJr0vvLRtUV4V+Gb8YqYlBDV5KvP0wP7d3DGldX0P\n"
+    "oXllYSF/BG01AwwRY/FHZCMAk0rQSZIkh4TrRk8j7XrfjdbufOWZhaE53sFERQGG\n"
+    "sFvwF1KDFutef5ckQskCQQDzJ4KR3/4IQFSya1lwLvnMi1ZP+CRigXNjFy+LAMmE\n"
+    "V76/CCTRHFDOuPb14PQrKY7y0IpmnLkSQhOYgf6m4q8DAkEA7WHZ9tsMwXVIrHDT\n"
+    "AkoLXBguKpzlB+bVibVoP3GGpAPjp9AUUv0sLsNXzKxgsp7TF/Yvj+4MRV452FK4\n"
+    "u564hQJAeMj4oFP/UcP7DsIqpIKBTe0tS/48vL4HPoLm+ArFD7uyohx+hW2manoR\n"
+    "G2TKhaJYQx/6kCxr9rjiGRECGY5jVwJBAK5RUvxB82YFOG7ZEzr1IM5qO0yzlkRt\n"
+    "MJZFjt44AcVjzcOnu6UNoWpdrJXyZ7gDhcRs1pR9HKm7/gJrDJlKfvkCQF8944ep\n"
+    "HecuV8TyVTeJCpVk5TLPr7F5RZA0sGHIa4gfpuDtaxOP6mr7hUs72WLvn1ua5mMj\n"
+    "sPwAtRjfFtYMAyc=\n"
+    "-----END PRIVATE KEY-----\n";
+
 TEST(pki_cert_from_req_errors)
 {
     static const char *const good[] = {"alice@example.org"};
@@ -459,6 +478,15 @@ TEST(pki_cert_from_req_errors)
     for (size_t i = 0; i <= WAX_MAX_PKI_EMAILS; i++) {
         memcpy(lots + i * sizeof rfc_gn, rfc_gn, sizeof rfc_gn);
     }
+    struct wax_privkey *weak = NULL;
+    struct wax_buf wreq;
+    wax_buf_init(&wreq, WAX_MAX_PKI_REQ_BYTES);
+    CHECK_OK(wax_privkey_load(&weak, (const uint8_t *)rsa1024_pem,
+                              sizeof rsa1024_pem - 1, NULL));
+    wax_err werr = wax_pki_req_make(&wreq, subject.data, subject.len, good, 1,
+                                    WAX_PKI_USAGE_SIGN, weak);
+    wax_privkey_free(weak);
+    CHECK_OK(werr);
     CHECK_OK(hand_req(&dns, p256, dns_gn, sizeof dns_gn));
     CHECK_OK(hand_req(&rfc, p256, rfc_gn, sizeof rfc_gn));
     CHECK_OK(
@@ -493,6 +521,7 @@ TEST(pki_cert_from_req_errors)
         {"dNSName", &dns, 0, WAX_PKI_PROFILE_SIGN,
          WAX_ERR_PKI_REQ_UNSUPPORTED_NAME},
         {"65 emails", &many, 0, WAX_PKI_PROFILE_SIGN, WAX_ERR_LIMIT_EXCEEDED},
+        {"rsa 1024", &wreq, 0, WAX_PKI_PROFILE_SIGN, WAX_ERR_PKI_REQ_WEAK_KEY},
         {"ed25519 encrypt", &ereq, 0, WAX_PKI_PROFILE_ENCRYPT,
          WAX_ERR_PKI_KEY_USAGE_MISMATCH},
         {"ed25519 dual", &ereq, 0, WAX_PKI_PROFILE_DUAL,
@@ -555,4 +584,5 @@ TEST(pki_cert_from_req_errors)
     wax_buf_cleanup(&dns);
     wax_buf_cleanup(&rfc);
     wax_buf_cleanup(&many);
+    wax_buf_cleanup(&wreq);
 }
