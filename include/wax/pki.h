@@ -315,6 +315,8 @@ enum wax_pki_usage {
  *   WAX_ERR_LIMIT_EXCEEDED          more than WAX_MAX_PKI_EMAILS emails, or
  *                                   a request above WAX_MAX_PKI_REQ_BYTES
  *   the crypto layer's errors (signing, key export, WAX_ERR_NOMEM).
+ * Not checked: key strength (a CA made with wax refuses RSA keys under
+ * 2048 bits: wax_pki_req_to_template).
  */
 WAX_API WAX_MUST_CHECK wax_err wax_pki_req_make(
     struct wax_buf *out, const uint8_t *subject, size_t subject_len,
@@ -379,8 +381,9 @@ WAX_API void wax_pki_from_req_cleanup(struct wax_pki_from_req *r);
  * NOT_BEFORE..NOT_AFTER and the cRLDistributionPoints URI CRL_URI (NULL:
  * none), made by wax_pki_cert_make with the CA's key CA_KEY and
  * certificate CA_CERT (a random serial, SKI and AKI). Appends the DER to
- * OUT. Errors: those of wax_pki_req_to_template and wax_pki_cert_make
- * (OUT unchanged on every error).
+ * OUT. Errors: WAX_ERR_INVALID_ARGUMENT for a NULL OUT, CA_KEY or CA_CERT
+ * (there is no self-signed form), and those of wax_pki_req_to_template
+ * and wax_pki_cert_make (OUT unchanged on every error).
  */
 WAX_API WAX_MUST_CHECK wax_err wax_pki_cert_from_req(
     struct wax_buf *out, const uint8_t *req, size_t req_len,
