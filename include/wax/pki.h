@@ -283,6 +283,18 @@ enum wax_pki_usage {
 };
 
 /*
+ * wax_pki_usage_parse maps the `wax req --usage` names "sign", "encrypt",
+ * "both" to *OUT; wax_pki_profile_parse maps the `wax ca issue --profile`
+ * names "smime-sign", "smime-encrypt", "smime-dual" (and "ca") to *OUT.
+ * Exact, case-sensitive names. Errors: WAX_ERR_INVALID_ARGUMENT for any
+ * other name or a NULL argument.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_pki_usage_parse(const char *name,
+                                                   enum wax_pki_usage *out);
+WAX_API WAX_MUST_CHECK wax_err wax_pki_profile_parse(const char *name,
+                                                     enum wax_pki_profile *out);
+
+/*
  * wax_pki_req_make appends to OUT a DER CertificationRequest (RFC 2986 §4)
  * for KEY:
  *   CertificationRequestInfo { version v1(0), SUBJECT, KEY's SPKI,

@@ -40,6 +40,35 @@ usage_profile(enum wax_pki_usage usage, enum wax_pki_profile *out)
     WAX_FAIL(WAX_ERR_INVALID_ARGUMENT);
 }
 
+wax_err
+wax_pki_usage_parse(const char *name, enum wax_pki_usage *out)
+{
+    static const char *const names[] = {"sign", "encrypt", "both"};
+    WAX_ENSURE(name != NULL && out != NULL, WAX_ERR_INVALID_ARGUMENT);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            *out = (enum wax_pki_usage)(WAX_PKI_USAGE_SIGN + i);
+            return WAX_OK;
+        }
+    }
+    WAX_FAIL(WAX_ERR_INVALID_ARGUMENT);
+}
+
+wax_err
+wax_pki_profile_parse(const char *name, enum wax_pki_profile *out)
+{
+    static const char *const names[] = {"ca", "smime-sign", "smime-encrypt",
+                                        "smime-dual"};
+    WAX_ENSURE(name != NULL && out != NULL, WAX_ERR_INVALID_ARGUMENT);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            *out = (enum wax_pki_profile)(WAX_PKI_PROFILE_CA + i);
+            return WAX_OK;
+        }
+    }
+    WAX_FAIL(WAX_ERR_INVALID_ARGUMENT);
+}
+
 /* check_subject: SUBJECT is one valid Name TLV; *OUT_EMPTY tells whether
  * it has no RDN. */
 static wax_err

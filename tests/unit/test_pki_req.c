@@ -586,3 +586,38 @@ TEST(pki_cert_from_req_errors)
     wax_buf_cleanup(&many);
     wax_buf_cleanup(&wreq);
 }
+
+TEST(pki_usage_and_profile_names)
+{
+    static const struct {
+        const char *name;
+        enum wax_pki_usage usage;
+    } usages[] = {{"sign", WAX_PKI_USAGE_SIGN},
+                  {"encrypt", WAX_PKI_USAGE_ENCRYPT},
+                  {"both", WAX_PKI_USAGE_BOTH}};
+    static const struct {
+        const char *name;
+        enum wax_pki_profile profile;
+    } profiles[] = {{"ca", WAX_PKI_PROFILE_CA},
+                    {"smime-sign", WAX_PKI_PROFILE_SIGN},
+                    {"smime-encrypt", WAX_PKI_PROFILE_ENCRYPT},
+                    {"smime-dual", WAX_PKI_PROFILE_DUAL}};
+    enum wax_pki_usage u;
+    enum wax_pki_profile p;
+    for (size_t i = 0; i < sizeof usages / sizeof usages[0]; i++) {
+        CHECK_OK(wax_pki_usage_parse(usages[i].name, &u));
+        CHECK_EQ_U64(u, usages[i].usage);
+    }
+    for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+        CHECK_OK(wax_pki_profile_parse(profiles[i].name, &p));
+        CHECK_EQ_U64(p, profiles[i].profile);
+    }
+    static const char *const bad[] = {"", "Sign", "dual", "sign ", "smime"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_ERR(wax_pki_usage_parse(bad[i], &u), WAX_ERR_INVALID_ARGUMENT);
+        CHECK_ERR(wax_pki_profile_parse(bad[i], &p), WAX_ERR_INVALID_ARGUMENT);
+    }
+    CHECK_ERR(wax_pki_profile_parse("sign", &p), WAX_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(wax_pki_usage_parse(NULL, &u), WAX_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(wax_pki_profile_parse("ca", NULL), WAX_ERR_INVALID_ARGUMENT);
+}
