@@ -504,24 +504,9 @@ static int
 make_req(struct run *r)
 {
     const struct options *o = &r->opt;
-    static const struct {
-        const char *name;
-        enum wax_pki_usage usage;
-    } usages[] = {
-        {"sign", WAX_PKI_USAGE_SIGN},
-        {"encrypt", WAX_PKI_USAGE_ENCRYPT},
-        {"both", WAX_PKI_USAGE_BOTH},
-    };
     enum wax_pki_usage usage = WAX_PKI_USAGE_BOTH;
-    if (o->usage != NULL) {
-        size_t i = 0;
-        while (i < 3 && strcmp(o->usage, usages[i].name) != 0) {
-            i++;
-        }
-        if (i == 3) {
-            return usage_error("unknown --usage", o->usage);
-        }
-        usage = usages[i].usage;
+    if (o->usage != NULL && wax_pki_usage_parse(o->usage, &usage) != WAX_OK) {
+        return usage_error("unknown --usage", o->usage);
     }
     struct wax_buf req;
     wax_buf_init(&req, WAX_MAX_PKI_REQ_BYTES);
