@@ -36,6 +36,17 @@ static const char usage_text[] =
     "                  [--days N] [--not-before TIME] [--not-after TIME]\n"
     "                  [--path-len N] [--crl-url URI]\n"
     "                  --out-cert FILE [--out-key FILE]\n"
+    "       wax-mkcert --subject DN [--email ADDR]... [--usage sign|encrypt|"
+    "both]\n"
+    "                  [--key TYPE | --subject-key FILE] --out-req FILE\n"
+    "                  [--out-key FILE]\n"
+    "       wax-mkcert --from-req REQ [--profile sign|encrypt|dual]\n"
+    "                  --issuer CERT --issuer-key KEY [--days N] [--crl-url "
+    "URI]\n"
+    "                  --out-cert FILE\n"
+    "       wax-mkcert --out-crl FILE --issuer CERT --issuer-key KEY\n"
+    "                  [--revoke CERT]... [--reason R] [--crl-number N] "
+    "[--days N]\n"
     "\n"
     "Makes an X.509 v3 certificate with libwax (no openssl command needed).\n"
     "THIS IS A TEST AND DEMO TOOL: the private key is written as plain,\n"
@@ -66,6 +77,15 @@ static const char usage_text[] =
     "  --out-cert FILE     where the PEM certificate goes\n"
     "  --out-key FILE      where the PEM PKCS#8 key goes (required unless\n"
     "                      --subject-key is given)\n"
+    "  --out-req FILE      make a PKCS#10 request (PEM) instead, for the key\n"
+    "                      usage --usage asks (default both)\n"
+    "  --from-req REQ      issue from this request (PEM or DER): its subject,\n"
+    "                      key and emails; the profile decides key usage\n"
+    "  --out-crl FILE      make a CRL (PEM) of the --issuer instead: the\n"
+    "                      --revoke certificates (revoked now) with reason\n"
+    "                      --reason (RFC 5280 name, e.g. keyCompromise),\n"
+    "                      cRLNumber --crl-number (default 1), nextUpdate in\n"
+    "                      --days (default 30)\n"
     "\n"
     "Exit status: 0 success, 1 libwax refused (error code printed), 2 usage\n"
     "or file error.\n";
@@ -87,6 +107,14 @@ struct options {
     const char *crl_url;
     const char *out_cert;
     const char *out_key;
+    const char *out_req;
+    const char *usage;
+    const char *from_req;
+    const char *out_crl;
+    const char *crl_number;
+    const char *reason;
+    const char *revoke[WAX_MAX_PKI_EMAILS];
+    size_t num_revoke;
 };
 
 static int
@@ -147,6 +175,12 @@ parse_args(int argc, char **argv, struct options *o)
         {"--crl-url", offsetof(struct options, crl_url)},
         {"--out-cert", offsetof(struct options, out_cert)},
         {"--out-key", offsetof(struct options, out_key)},
+        {"--out-req", offsetof(struct options, out_req)},
+        {"--usage", offsetof(struct options, usage)},
+        {"--from-req", offsetof(struct options, from_req)},
+        {"--out-crl", offsetof(struct options, out_crl)},
+        {"--crl-number", offsetof(struct options, crl_number)},
+        {"--reason", offsetof(struct options, reason)},
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -168,6 +202,13 @@ parse_args(int argc, char **argv, struct options *o)
             o->emails[o->num_emails++] = argv[++i];
             continue;
         }
+        if (strcmp(a, "--revoke") == 0) {
+            if (o->num_revoke == WAX_MAX_PKI_EMAILS) {
+                return usage_error("too many --revoke options", NULL);
+            }
+            o->revoke[o->num_revoke++] = argv[++i];
+            continue;
+        }
         bool found = false;
         for (size_t k = 0; k < sizeof value_opts / sizeof value_opts[0]; k++) {
             if (strcmp(a, value_opts[k].name) == 0) {
@@ -185,10 +226,28 @@ parse_args(int argc, char **argv, struct options *o)
             return usage_error("unknown option", a);
         }
     }
+    if ((o->out_req != NULL) + (o->from_req != NULL) + (o->out_crl != NULL) >
+        1) {
+        return usage_error("--out-req, --from-req and --out-crl exclude each "
+                           "other",
+                           NULL);
+    }
+    if ((o->from_req != NULL || o->out_crl != NULL) && o->issuer_file == NULL) {
+        return usage_error("--from-req and --out-crl need --issuer", NULL);
+    }
+    if (o->out_crl != NULL || o->from_req != NULL) {
+        if ((o->issuer_file == NULL) != (o->issuer_key_file == NULL)) {
+            return usage_error("--issuer and --issuer-key go together", NULL);
+        }
+        if (o->from_req != NULL && o->out_cert == NULL) {
+            return usage_error("--out-cert is required", NULL);
+        }
+        return 0;
+    }
     if (o->subject == NULL) {
         return usage_error("--subject is required", NULL);
     }
-    if (o->out_cert == NULL) {
+    if (o->out_cert == NULL && o->out_req == NULL) {
         return usage_error("--out-cert is required", NULL);
     }
     if (o->out_key == NULL && o->subject_key_file == NULL) {
@@ -275,10 +334,11 @@ write_file(const char *path, const uint8_t *data, size_t len, mode_t mode)
     return true;
 }
 
-/* load_cert turns a PEM (first CERTIFICATE block) or DER file into DER in
- * OUT. */
+/* load_der turns a PEM (first block labelled LABEL) or DER file into DER
+ * in OUT. */
 static wax_err
-load_cert(struct wax_buf *out, const uint8_t *data, size_t len)
+load_der(struct wax_buf *out, const uint8_t *data, size_t len,
+         const char *label)
 {
     if (!wax_pem_looks_like(data, len)) {
         return wax_buf_append(out, data, len);
@@ -290,7 +350,7 @@ load_cert(struct wax_buf *out, const uint8_t *data, size_t len)
     while (true) {
         WAX_TRY(wax_pem_next(&r, &block, &present));
         WAX_ENSURE(present, WAX_ERR_PEM_NO_OBJECT);
-        if (wax_pem_label_is(&block, "CERTIFICATE")) {
+        if (wax_pem_label_is(&block, label)) {
             break;
         }
     }
@@ -400,6 +460,171 @@ set_validity(const struct options *o, struct wax_pki_cert_template *t)
     return 0;
 }
 
+/* load_file_der reads PATH (PEM block LABEL, or DER) into OUT. */
+static int
+load_file_der(const char *path, const char *label, struct wax_buf *out)
+{
+    size_t len;
+    uint8_t *data = read_file(path, &len);
+    if (data == NULL) {
+        return 2;
+    }
+    wax_err err = load_der(out, data, len, label);
+    free(data);
+    return err == WAX_OK ? 0 : wax_error(path, err);
+}
+
+/* load_issuer reads --issuer and --issuer-key. */
+static int
+load_issuer(struct run *r)
+{
+    int rc = load_file_der(r->opt.issuer_file, "CERTIFICATE", &r->issuer_der);
+    if (rc != 0) {
+        return rc;
+    }
+    return load_key(r->opt.issuer_key_file, &r->issuer_priv);
+}
+
+/* write_pem writes DER under LABEL to PATH. */
+static int
+write_pem(const char *path, const char *label, const struct wax_buf *der)
+{
+    struct wax_buf pem;
+    wax_buf_init(&pem, 2 * der->len + 256);
+    wax_err err = wax_pki_pem_write(&pem, label, der->data, der->len);
+    int rc = err != WAX_OK ? wax_error("PEM output", err)
+             : write_file(path, pem.data, pem.len, 0644) ? 0
+                                                         : 2;
+    wax_buf_cleanup(&pem);
+    return rc;
+}
+
+/* make_req: --out-req, a request for the subject key (and its key). */
+static int
+make_req(struct run *r)
+{
+    const struct options *o = &r->opt;
+    enum wax_pki_usage usage = WAX_PKI_USAGE_BOTH;
+    if (o->usage != NULL && wax_pki_usage_parse(o->usage, &usage) != WAX_OK) {
+        return usage_error("unknown --usage", o->usage);
+    }
+    struct wax_buf req;
+    wax_buf_init(&req, WAX_MAX_PKI_REQ_BYTES);
+    wax_err err =
+        wax_pki_req_make(&req, r->subject_der.data, r->subject_der.len,
+                         o->emails, o->num_emails, usage, r->subject_priv);
+    int rc = err != WAX_OK ? wax_error("making the request", err) : 0;
+    if (rc == 0 && o->out_key != NULL) {
+        err = wax_privkey_to_pkcs8(r->subject_priv, &r->key_der);
+        if (err == WAX_OK) {
+            err = wax_pki_pem_write(&r->key_pem, "PRIVATE KEY", r->key_der.data,
+                                    r->key_der.len);
+        }
+        if (err != WAX_OK) {
+            rc = wax_error("PEM output", err);
+        } else if (!write_file(o->out_key, r->key_pem.data, r->key_pem.len,
+                               0600)) {
+            rc = 2;
+        }
+    }
+    if (rc == 0) {
+        rc = write_pem(o->out_req, "CERTIFICATE REQUEST", &req);
+    }
+    wax_buf_cleanup(&req);
+    return rc;
+}
+
+/* make_from_req: --from-req, a certificate from a request. */
+static int
+make_from_req(struct run *r)
+{
+    const struct options *o = &r->opt;
+    struct wax_pki_cert_template t;
+    enum wax_pki_profile profile = WAX_PKI_PROFILE_DUAL;
+    struct wax_buf req;
+    int rc;
+    if (o->profile != NULL && !profile_kind(o->profile, &profile)) {
+        return usage_error("unknown --profile", o->profile);
+    }
+    wax_pki_cert_template_init(&t);
+    if ((rc = set_validity(o, &t)) != 0 || (rc = load_issuer(r)) != 0) {
+        return rc;
+    }
+    wax_buf_init(&req, MKCERT_MAX_FILE);
+    rc = load_file_der(o->from_req, "CERTIFICATE REQUEST", &req);
+    if (rc == 0) {
+        wax_err err = wax_pki_cert_from_req(
+            &r->cert_der, req.data, req.len, profile, t.not_before, t.not_after,
+            o->crl_url, r->issuer_priv, r->issuer_der.data, r->issuer_der.len);
+        rc = err != WAX_OK
+                 ? wax_error("issuing from the request", err)
+                 : write_pem(o->out_cert, "CERTIFICATE", &r->cert_der);
+    }
+    wax_buf_cleanup(&req);
+    return rc;
+}
+
+/* make_crl: --out-crl, a CRL revoking the --revoke certificates now. */
+static int
+make_crl(struct run *r)
+{
+    const struct options *o = &r->opt;
+    struct wax_pki_crl_entry entries[WAX_MAX_PKI_EMAILS];
+    struct wax_buf certs[WAX_MAX_PKI_EMAILS];
+    uint64_t number = 1, days = 30;
+    enum wax_crl_reason reason = WAX_CRL_REASON_UNSPECIFIED;
+    int64_t now = (int64_t)time(NULL);
+    wax_err err;
+    int rc;
+    if (o->crl_number != NULL &&
+        !parse_uint(o->crl_number, UINT64_MAX / 10, &number)) {
+        return usage_error("--crl-number wants a number", o->crl_number);
+    }
+    if (o->days != NULL && !parse_uint(o->days, MKCERT_MAX_DAYS, &days)) {
+        return usage_error("--days wants a number of days", o->days);
+    }
+    if (o->reason != NULL &&
+        (err = wax_pki_crl_reason_parse(o->reason, &reason)) != WAX_OK) {
+        return wax_error("--reason", err);
+    }
+    if ((rc = load_issuer(r)) != 0) {
+        return rc;
+    }
+    size_t n = 0;
+    for (; n < o->num_revoke && rc == 0; n++) {
+        struct wax_x509_cert *c = malloc(sizeof *c);
+        wax_buf_init(&certs[n], MKCERT_MAX_FILE);
+        rc = c == NULL ? 2
+                       : load_file_der(o->revoke[n], "CERTIFICATE", &certs[n]);
+        if (rc == 0 && (err = wax_x509_cert_parse(c, certs[n].data,
+                                                  certs[n].len)) != WAX_OK) {
+            rc = wax_error(o->revoke[n], err);
+        }
+        if (rc == 0) {
+            entries[n].serial = c->serial.p;
+            entries[n].serial_len = c->serial.len;
+            entries[n].revocation_time = now - MKCERT_BACKDATE;
+            entries[n].has_reason = o->reason != NULL;
+            entries[n].reason = reason;
+        }
+        free(c);
+    }
+    if (rc == 0) {
+        struct wax_buf crl;
+        wax_buf_init(&crl, WAX_MAX_PKI_CRL_BYTES);
+        err = wax_pki_crl_make(&crl, r->issuer_der.data, r->issuer_der.len,
+                               r->issuer_priv, number, now - MKCERT_BACKDATE,
+                               now + (int64_t)days * 86400, entries, n);
+        rc = err != WAX_OK ? wax_error("making the CRL", err)
+                           : write_pem(o->out_crl, "X509 CRL", &crl);
+        wax_buf_cleanup(&crl);
+    }
+    for (size_t i = 0; i < n; i++) {
+        wax_buf_cleanup(&certs[i]);
+    }
+    return rc;
+}
+
 static int
 make(struct run *r)
 {
@@ -410,6 +635,12 @@ make(struct run *r)
     wax_err err;
     int rc;
 
+    if (o->from_req != NULL) {
+        return make_from_req(r);
+    }
+    if (o->out_crl != NULL) {
+        return make_crl(r);
+    }
     wax_pki_cert_template_init(&t);
     if (o->ca_flag) {
         profile = WAX_PKI_PROFILE_CA;
@@ -439,18 +670,8 @@ make(struct run *r)
 
     /* The issuer. */
     const struct wax_privkey *signer = r->subject_priv;
-    if (o->issuer_file != NULL) {
-        size_t len;
-        uint8_t *data = read_file(o->issuer_file, &len);
-        if (data == NULL) {
-            return 2;
-        }
-        err = load_cert(&r->issuer_der, data, len);
-        free(data);
-        if (err != WAX_OK) {
-            return wax_error(o->issuer_file, err);
-        }
-        if ((rc = load_key(o->issuer_key_file, &r->issuer_priv)) != 0) {
+    if (o->issuer_file != NULL && o->out_req == NULL) {
+        if ((rc = load_issuer(r)) != 0) {
             return rc;
         }
         signer = r->issuer_priv;
@@ -463,6 +684,9 @@ make(struct run *r)
     }
     t.subject = r->subject_der.data;
     t.subject_len = r->subject_der.len;
+    if (o->out_req != NULL) {
+        return make_req(r);
+    }
     if ((err = wax_pki_cert_template_profile(&t, profile, r->subject_pub)) !=
         WAX_OK) {
         return wax_error("--profile for this key", err);

@@ -4,9 +4,10 @@
  *
  * Today: distinguished-name strings to DER Names, v3 certificates (self-
  * signed or issued by a CA certificate), the S/MIME certificate profiles,
- * and a PEM writer. Later in this layer: PKCS#10 requests, a CA (issue,
- * revoke, CRLs) and its link to the store; the template below grows by
- * appending fields whose zero value keeps today's behaviour.
+ * PKCS#10 requests and certificates issued from them, CRLs, and a PEM
+ * writer. Later in this layer: the CA's link to the store; the template
+ * below grows by appending fields whose zero value keeps today's
+ * behaviour.
  *
  * Nothing here reads a clock: validity times are passed in. Randomness
  * (serial numbers) comes from wax_random_bytes.
@@ -45,6 +46,11 @@
 #define WAX_PKI_SERIAL_BYTES 16
 /* Octets of a key identifier (SHA-1, RFC 5280 §4.2.1.2 method 1). */
 #define WAX_PKI_KEY_ID_BYTES 20
+/* Largest certification request wax_pki_req_make writes. */
+#define WAX_MAX_PKI_REQ_BYTES 65536
+/* Largest CRL wax_pki_crl_make writes (WAX_MAX_CRL_ENTRIES entries of
+ * the largest serials and every extension fit). */
+#define WAX_MAX_PKI_CRL_BYTES ((size_t)1 << 27)
 
 /* ------------------------------------------------------------------ */
 /* Distinguished names.                                                */
@@ -262,6 +268,212 @@ WAX_API WAX_MUST_CHECK wax_err wax_pki_cert_make(
     struct wax_buf *out, const struct wax_pki_cert_template *t,
     const struct wax_privkey *issuer_key, const uint8_t *issuer_cert,
     size_t issuer_cert_len, const struct wax_pubkey *subject_key);
+
+/* ------------------------------------------------------------------ */
+/* PKCS#10 certification requests (RFC 2986).                          */
+
+/* What a request asks the key to be certified for. */
+enum wax_pki_usage {
+    /* digitalSignature, nonRepudiation */
+    WAX_PKI_USAGE_SIGN = 1,
+    /* keyEncipherment (RSA) or keyAgreement (EC) */
+    WAX_PKI_USAGE_ENCRYPT,
+    /* both of the above on one key */
+    WAX_PKI_USAGE_BOTH,
+};
+
+/*
+ * wax_pki_usage_parse maps the `wax req --usage` names "sign", "encrypt",
+ * "both" to *OUT; wax_pki_profile_parse maps the `wax ca issue --profile`
+ * names "smime-sign", "smime-encrypt", "smime-dual" (and "ca") to *OUT.
+ * Exact, case-sensitive names. Errors: WAX_ERR_INVALID_ARGUMENT for any
+ * other name or a NULL argument.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_pki_usage_parse(const char *name,
+                                                   enum wax_pki_usage *out);
+WAX_API WAX_MUST_CHECK wax_err wax_pki_profile_parse(const char *name,
+                                                     enum wax_pki_profile *out);
+
+/*
+ * wax_pki_req_make appends to OUT a DER CertificationRequest (RFC 2986 §4)
+ * for KEY:
+ *   CertificationRequestInfo { version v1(0), SUBJECT, KEY's SPKI,
+ *     attributes [0] { extensionRequest (PKCS#9, RFC 2985 §5.4.2) {
+ *       keyUsage (critical), extendedKeyUsage emailProtection,
+ *       subjectAltName of EMAILS (critical with an empty subject) } } }
+ * signed with KEY: RSA sha256WithRSAEncryption, P-256 ecdsa-with-SHA256,
+ * P-384 ecdsa-with-SHA384, P-521 ecdsa-with-SHA512, Ed25519, Ed448.
+ *
+ * SUBJECT/SUBJECT_LEN is one DER Name TLV (wax_pki_dn_parse), empty only
+ * with at least one email. EMAILS (NUM_EMAILS NUL-terminated UTF-8
+ * addresses) follow wax_pki_cert_make's rules: rfc822Name, or
+ * SmtpUTF8Mailbox for a non-ASCII local part. USAGE picks the key usage
+ * as wax_pki_cert_template_profile does for the profiles SIGN, ENCRYPT
+ * and DUAL. The result is parsed back with wax_x509_req_parse and its
+ * signature checked before it is appended.
+ *
+ * Errors (OUT unchanged on every error):
+ *   WAX_ERR_INVALID_ARGUMENT        a NULL OUT or KEY, SUBJECT or EMAILS
+ *                                   NULL with a length or count, an
+ *                                   unknown USAGE
+ *   WAX_ERR_X509_BAD_NAME           SUBJECT is not one valid Name TLV
+ *   WAX_ERR_PKI_BAD_TEMPLATE        an empty subject without emails
+ *   WAX_ERR_PKI_REQ_KEY_CANNOT_SIGN KEY cannot sign (X25519, X448) or is a
+ *                                   type wax does not sign with (RSA-PSS,
+ *                                   DSA, other curves)
+ *   WAX_ERR_PKI_KEY_USAGE_MISMATCH  USAGE asks what KEY cannot do
+ *                                   (ENCRYPT or BOTH with an Ed25519 key)
+ *   WAX_ERR_PKI_BAD_EMAIL, WAX_ERR_PKI_EMAIL_NEEDS_IDNA  (an email)
+ *   WAX_ERR_LIMIT_EXCEEDED          more than WAX_MAX_PKI_EMAILS emails, or
+ *                                   a request above WAX_MAX_PKI_REQ_BYTES
+ *   the crypto layer's errors (signing, key export, WAX_ERR_NOMEM).
+ * Not checked: key strength (a CA made with wax refuses RSA keys under
+ * 2048 bits: wax_pki_req_to_template).
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_pki_req_make(
+    struct wax_buf *out, const uint8_t *subject, size_t subject_len,
+    const char *const *emails, size_t num_emails, enum wax_pki_usage usage,
+    const struct wax_privkey *key);
+
+/*
+ * struct wax_pki_from_req is a request turned into a certificate
+ * template (wax_pki_req_to_template). T borrows the request's bytes
+ * (SUBJECT) and this struct's EMAIL_TEXT; KEY is the request's public
+ * key, owned here (wax_pki_from_req_cleanup frees it).
+ */
+struct wax_pki_from_req {
+    struct wax_pki_cert_template t;
+    struct wax_pubkey *key;
+    const char *emails[WAX_MAX_PKI_EMAILS];
+    char email_text[WAX_MAX_PKI_EMAILS][WAX_MAX_PKI_EMAIL_LEN + 1];
+};
+
+/*
+ * wax_pki_req_to_template parses the DER request REQ (REQ_LEN bytes),
+ * checks its signature with its own key, and fills *OUT: T's subject is
+ * the request's subject, T's emails the rfc822Name and SmtpUTF8Mailbox
+ * entries of its requested subjectAltName (in order), and T's CA flag,
+ * key usage and extendedKeyUsage come from PROFILE (SIGN, ENCRYPT or DUAL
+ * only) and the request's key, as wax_pki_cert_template_profile sets
+ * them. Every other requested extension (keyUsage, basicConstraints,
+ * ...) is ignored: the CA decides. Validity and CRL_URI are left zero for
+ * the caller. REQ must outlive OUT's use.
+ *
+ * Errors (*OUT holds no key on error):
+ *   WAX_ERR_INVALID_ARGUMENT        NULL arguments, PROFILE CA or unknown
+ *   the wax_x509_req_parse codes    REQ does not parse
+ *   WAX_ERR_PKI_REQ_SIGNATURE_INVALID  the signature does not verify
+ *   WAX_ERR_X509_UNSUPPORTED_SIG_ALG and the key loading codes of
+ *                                   wax_x509_req_verify_signature
+ *   WAX_ERR_PKI_REQ_UNSUPPORTED_NAME   the requested subjectAltName holds
+ *                                   a name that is not an email address
+ *   WAX_ERR_PKI_BAD_EMAIL           a requested email longer than
+ *                                   WAX_MAX_PKI_EMAIL_LEN or with a NUL
+ *                                   (the full check is wax_pki_cert_make's)
+ *   WAX_ERR_LIMIT_EXCEEDED          more than WAX_MAX_PKI_EMAILS emails
+ *   the wax_pubkey_from_spki codes  the request's key does not load
+ *   WAX_ERR_PKI_REQ_WEAK_KEY        an RSA or DSA key under
+ *                                   WAX_PATH_MIN_RSA_BITS (2048) bits, which
+ *                                   wax_path_validate would refuse
+ *   WAX_ERR_PKI_KEY_USAGE_MISMATCH  the request's key does not fit PROFILE
+ *                                   (an Ed25519 key for ENCRYPT or DUAL, a
+ *                                   DSA key for ENCRYPT)
+ */
+WAX_API WAX_MUST_CHECK wax_err
+wax_pki_req_to_template(struct wax_pki_from_req *out, const uint8_t *req,
+                        size_t req_len, enum wax_pki_profile profile);
+
+/* wax_pki_from_req_cleanup frees OUT's key (safe to call twice and on a
+ * zeroed struct). */
+WAX_API void wax_pki_from_req_cleanup(struct wax_pki_from_req *r);
+
+/*
+ * wax_pki_cert_from_req issues a certificate from a request: the
+ * template of wax_pki_req_to_template for PROFILE, with validity
+ * NOT_BEFORE..NOT_AFTER and the cRLDistributionPoints URI CRL_URI (NULL:
+ * none), made by wax_pki_cert_make with the CA's key CA_KEY and
+ * certificate CA_CERT (a random serial, SKI and AKI). Appends the DER to
+ * OUT. Errors: WAX_ERR_INVALID_ARGUMENT for a NULL OUT, CA_KEY or CA_CERT
+ * (there is no self-signed form), and those of wax_pki_req_to_template
+ * and wax_pki_cert_make (OUT unchanged on every error).
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_pki_cert_from_req(
+    struct wax_buf *out, const uint8_t *req, size_t req_len,
+    enum wax_pki_profile profile, int64_t not_before, int64_t not_after,
+    const char *crl_uri, const struct wax_privkey *ca_key,
+    const uint8_t *ca_cert, size_t ca_cert_len);
+
+/* ------------------------------------------------------------------ */
+/* CRLs (RFC 5280 §5).                                                 */
+
+/*
+ * One revoked certificate for wax_pki_crl_make. SERIAL/SERIAL_LEN are the
+ * INTEGER contents of its serial number (as wax_x509_cert's SERIAL gives
+ * them: minimal two's complement, 1 to WAX_MAX_SERIAL_OCTETS + 1 octets).
+ * HAS_REASON adds a reasonCode entry extension, except for UNSPECIFIED,
+ * which RFC 5280 §5.3.1 says to leave out.
+ */
+struct wax_pki_crl_entry {
+    const uint8_t *serial;
+    size_t serial_len;
+    int64_t revocation_time;
+    bool has_reason;
+    enum wax_crl_reason reason;
+};
+
+/*
+ * wax_pki_crl_make appends to OUT a DER v2 CertificateList (RFC 5280
+ * §5.1) issued by the CA whose certificate is ISSUER_CERT and key
+ * ISSUER_KEY: issuer its subject, byte for byte; thisUpdate THIS_UPDATE
+ * and nextUpdate NEXT_UPDATE (UTCTime up to 2049, GeneralizedTime from
+ * 2050); the NUM_ENTRIES ENTRIES in the given order (revokedCertificates
+ * is omitted when there are none); the CRL extensions
+ * authorityKeyIdentifier (the issuer's SKI, else its key's SHA-1 key
+ * identifier) and cRLNumber CRL_NUMBER, both non-critical. Signed as
+ * wax_pki_cert_make signs; parsed back with wax_x509_crl_parse and its
+ * signature checked before it is appended.
+ *
+ * Errors (OUT unchanged on every error):
+ *   WAX_ERR_INVALID_ARGUMENT        a NULL OUT, key or certificate; ENTRIES
+ *                                   NULL with a count; a NULL serial
+ *   WAX_ERR_PKI_CRL_BAD_TIME        NEXT_UPDATE before THIS_UPDATE, or a
+ *                                   time outside the years 0..9999
+ *   WAX_ERR_PKI_CRL_BAD_SERIAL      a serial that is not minimal INTEGER
+ *                                   contents of 1..21 octets
+ *   WAX_ERR_PKI_CRL_BAD_REASON      a reason that is not a CRLReason
+ *                                   value, or removeFromCRL (only for
+ *                                   delta CRLs, which wax does not make)
+ *   WAX_ERR_PKI_ISSUER_NOT_CA       ISSUER_CERT is not a CA
+ *   WAX_ERR_PKI_ISSUER_NO_CRL_SIGN  its keyUsage lacks cRLSign
+ *   WAX_ERR_PKI_ISSUER_KEY_MISMATCH ISSUER_KEY is not its key
+ *   WAX_ERR_PKI_UNSUPPORTED_ISSUER_KEY  ISSUER_KEY cannot sign here
+ *   WAX_ERR_LIMIT_EXCEEDED          more than WAX_MAX_CRL_ENTRIES entries,
+ *                                   or a CRL above WAX_MAX_PKI_CRL_BYTES
+ *   the parse errors of wax_x509_cert_parse for ISSUER_CERT, and the
+ *   crypto layer's errors.
+ * Not checked: that the serials are distinct or were issued by this CA,
+ * that revocation times lie before THIS_UPDATE.
+ */
+WAX_API WAX_MUST_CHECK wax_err
+wax_pki_crl_make(struct wax_buf *out, const uint8_t *issuer_cert,
+                 size_t issuer_cert_len, const struct wax_privkey *issuer_key,
+                 uint64_t crl_number, int64_t this_update, int64_t next_update,
+                 const struct wax_pki_crl_entry *entries, size_t num_entries);
+
+/*
+ * wax_pki_crl_reason_name: the RFC 5280 name of a CRLReason value
+ * ("unspecified", "keyCompromise", "cACompromise", "affiliationChanged",
+ * "superseded", "cessationOfOperation", "certificateHold",
+ * "removeFromCRL", "privilegeWithdrawn", "aACompromise"), static; NULL
+ * for any other value.
+ */
+WAX_API const char *wax_pki_crl_reason_name(enum wax_crl_reason reason);
+
+/* wax_pki_crl_reason_parse: the CRLReason NAME spells (the names above,
+ * ASCII case-insensitive). WAX_ERR_PKI_CRL_BAD_REASON for anything else,
+ * WAX_ERR_INVALID_ARGUMENT for NULL. */
+WAX_API WAX_MUST_CHECK wax_err
+wax_pki_crl_reason_parse(const char *name, enum wax_crl_reason *out);
 
 /* ------------------------------------------------------------------ */
 /* PEM writing (RFC 7468).                                             */

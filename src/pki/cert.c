@@ -300,8 +300,8 @@ issuer_from_cert(struct issuer_facts *f, const struct wax_pki_cert_template *t,
 /* ------------------------------------------------------------------ */
 /* Building.                                                           */
 
-static wax_err
-add_alg_id(struct wax_der_builder *b, enum wax_oid_id oid, bool null_params)
+wax_err
+pki_add_alg_id(struct wax_der_builder *b, enum wax_oid_id oid, bool null_params)
 {
     struct wax_der_builder seq;
     struct wax_span o = wax_oid_span(oid);
@@ -314,9 +314,9 @@ add_alg_id(struct wax_der_builder *b, enum wax_oid_id oid, bool null_params)
 }
 
 /* ext_open starts an Extension and opens its extnValue for the caller. */
-static wax_err
-ext_open(struct wax_der_builder *exts, struct wax_der_builder *ext,
-         struct wax_der_builder *value, enum wax_oid_id id, bool critical)
+wax_err
+pki_ext_open(struct wax_der_builder *exts, struct wax_der_builder *ext,
+             struct wax_der_builder *value, enum wax_oid_id id, bool critical)
 {
     struct wax_span o = wax_oid_span(id);
     WAX_TRY(wax_der_builder_open(exts, WAX_DER_SEQUENCE, ext));
@@ -327,8 +327,8 @@ ext_open(struct wax_der_builder *exts, struct wax_der_builder *ext,
     return wax_der_builder_open(ext, WAX_DER_OCTET_STRING, value);
 }
 
-static wax_err
-ext_close(struct wax_der_builder *ext, struct wax_der_builder *value)
+wax_err
+pki_ext_close(struct wax_der_builder *ext, struct wax_der_builder *value)
 {
     WAX_TRY(wax_der_builder_close(value));
     return wax_der_builder_close(ext);
@@ -341,7 +341,7 @@ add_basic_constraints(struct wax_der_builder *exts,
                       const struct wax_pki_cert_template *t)
 {
     struct wax_der_builder ext, val, seq;
-    WAX_TRY(ext_open(exts, &ext, &val, WAX_OID_CE_BASIC_CONSTRAINTS, true));
+    WAX_TRY(pki_ext_open(exts, &ext, &val, WAX_OID_CE_BASIC_CONSTRAINTS, true));
     WAX_TRY(wax_der_builder_open(&val, WAX_DER_SEQUENCE, &seq));
     if (t->ca) {
         WAX_TRY(wax_der_builder_add_bool(&seq, true));
@@ -350,32 +350,33 @@ add_basic_constraints(struct wax_der_builder *exts,
         }
     }
     WAX_TRY(wax_der_builder_close(&seq));
-    return ext_close(&ext, &val);
+    return pki_ext_close(&ext, &val);
 }
 
 /* KeyUsage ::= BIT STRING { digitalSignature (0), ... } */
-static wax_err
-add_key_usage(struct wax_der_builder *exts, uint32_t ku)
+wax_err
+pki_add_key_usage(struct wax_der_builder *exts, uint32_t ku)
 {
     struct wax_der_builder ext, val;
-    WAX_TRY(ext_open(exts, &ext, &val, WAX_OID_CE_KEY_USAGE, true));
+    WAX_TRY(pki_ext_open(exts, &ext, &val, WAX_OID_CE_KEY_USAGE, true));
     WAX_TRY(wax_der_builder_add_named_bits(&val, ku));
-    return ext_close(&ext, &val);
+    return pki_ext_close(&ext, &val);
 }
 
 /* ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId */
-static wax_err
-add_eku(struct wax_der_builder *exts, const struct wax_pki_cert_template *t)
+wax_err
+pki_add_eku(struct wax_der_builder *exts, const enum wax_oid_id *ekus,
+            size_t num_ekus)
 {
     struct wax_der_builder ext, val, seq;
-    WAX_TRY(ext_open(exts, &ext, &val, WAX_OID_CE_EXT_KEY_USAGE, false));
+    WAX_TRY(pki_ext_open(exts, &ext, &val, WAX_OID_CE_EXT_KEY_USAGE, false));
     WAX_TRY(wax_der_builder_open(&val, WAX_DER_SEQUENCE, &seq));
-    for (size_t i = 0; i < t->num_ekus; i++) {
-        struct wax_span o = wax_oid_span(t->ekus[i]);
+    for (size_t i = 0; i < num_ekus; i++) {
+        struct wax_span o = wax_oid_span(ekus[i]);
         WAX_TRY(wax_der_builder_add_oid(&seq, o.p, o.len));
     }
     WAX_TRY(wax_der_builder_close(&seq));
-    return ext_close(&ext, &val);
+    return pki_ext_close(&ext, &val);
 }
 
 /*
@@ -385,19 +386,20 @@ add_eku(struct wax_der_builder *exts, const struct wax_pki_cert_template *t)
  *                                      value [0] EXPLICIT UTF8String }
  * (RFC 9598 §3). Critical when the subject is empty (RFC 5280 §4.2.1.6).
  */
-static wax_err
-add_san(struct wax_der_builder *exts, const struct wax_pki_cert_template *t,
-        bool critical)
+wax_err
+pki_add_san(struct wax_der_builder *exts, const char *const *emails,
+            size_t num_emails, bool critical)
 {
     struct wax_der_builder ext, val, seq, other, explicit_value;
     struct wax_span on = wax_oid_span(WAX_OID_ON_SMTP_UTF8_MAILBOX);
-    WAX_TRY(ext_open(exts, &ext, &val, WAX_OID_CE_SUBJECT_ALT_NAME, critical));
+    WAX_TRY(
+        pki_ext_open(exts, &ext, &val, WAX_OID_CE_SUBJECT_ALT_NAME, critical));
     WAX_TRY(wax_der_builder_open(&val, WAX_DER_SEQUENCE, &seq));
-    for (size_t i = 0; i < t->num_emails; i++) {
-        const uint8_t *e = (const uint8_t *)t->emails[i];
+    for (size_t i = 0; i < num_emails; i++) {
+        const uint8_t *e = (const uint8_t *)emails[i];
         size_t len;
         bool utf8;
-        WAX_TRY(pki_email_check(t->emails[i], &len, &utf8));
+        WAX_TRY(pki_email_check(emails[i], &len, &utf8));
         if (!utf8) {
             WAX_TRY(wax_der_builder_add_primitive(&seq, WAX_DER_CONTEXT_TAG(1),
                                                   e, len));
@@ -413,7 +415,7 @@ add_san(struct wax_der_builder *exts, const struct wax_pki_cert_template *t,
         WAX_TRY(wax_der_builder_close(&other));
     }
     WAX_TRY(wax_der_builder_close(&seq));
-    return ext_close(&ext, &val);
+    return pki_ext_close(&ext, &val);
 }
 
 /* SubjectKeyIdentifier ::= KeyIdentifier (OCTET STRING) */
@@ -421,25 +423,25 @@ static wax_err
 add_ski(struct wax_der_builder *exts, const uint8_t *key_id, size_t len)
 {
     struct wax_der_builder ext, val;
-    WAX_TRY(
-        ext_open(exts, &ext, &val, WAX_OID_CE_SUBJECT_KEY_IDENTIFIER, false));
+    WAX_TRY(pki_ext_open(exts, &ext, &val, WAX_OID_CE_SUBJECT_KEY_IDENTIFIER,
+                         false));
     WAX_TRY(wax_der_builder_add_octet_string(&val, key_id, len));
-    return ext_close(&ext, &val);
+    return pki_ext_close(&ext, &val);
 }
 
 /* AuthorityKeyIdentifier ::= SEQUENCE {
  *     keyIdentifier [0] KeyIdentifier OPTIONAL, ... } */
-static wax_err
-add_aki(struct wax_der_builder *exts, struct wax_span key_id)
+wax_err
+pki_add_aki(struct wax_der_builder *exts, struct wax_span key_id)
 {
     struct wax_der_builder ext, val, seq;
-    WAX_TRY(
-        ext_open(exts, &ext, &val, WAX_OID_CE_AUTHORITY_KEY_IDENTIFIER, false));
+    WAX_TRY(pki_ext_open(exts, &ext, &val, WAX_OID_CE_AUTHORITY_KEY_IDENTIFIER,
+                         false));
     WAX_TRY(wax_der_builder_open(&val, WAX_DER_SEQUENCE, &seq));
     WAX_TRY(wax_der_builder_add_primitive(&seq, WAX_DER_CONTEXT_TAG(0),
                                           key_id.p, key_id.len));
     WAX_TRY(wax_der_builder_close(&seq));
-    return ext_close(&ext, &val);
+    return pki_ext_close(&ext, &val);
 }
 
 /* CRLDistributionPoints ::= SEQUENCE OF DistributionPoint, here one:
@@ -451,8 +453,8 @@ add_crl_dp(struct wax_der_builder *exts, const char *uri)
     struct wax_der_builder ext, val, seq, dp, dpn, full;
     size_t len;
     WAX_TRY(pki_uri_check(uri, &len));
-    WAX_TRY(
-        ext_open(exts, &ext, &val, WAX_OID_CE_CRL_DISTRIBUTION_POINTS, false));
+    WAX_TRY(pki_ext_open(exts, &ext, &val, WAX_OID_CE_CRL_DISTRIBUTION_POINTS,
+                         false));
     WAX_TRY(wax_der_builder_open(&val, WAX_DER_SEQUENCE, &seq));
     WAX_TRY(wax_der_builder_open(&seq, WAX_DER_SEQUENCE, &dp));
     WAX_TRY(wax_der_builder_open(&dp, WAX_DER_CONTEXT_CONS(0), &dpn));
@@ -463,7 +465,7 @@ add_crl_dp(struct wax_der_builder *exts, const char *uri)
     WAX_TRY(wax_der_builder_close(&dpn));
     WAX_TRY(wax_der_builder_close(&dp));
     WAX_TRY(wax_der_builder_close(&seq));
-    return ext_close(&ext, &val);
+    return pki_ext_close(&ext, &val);
 }
 
 /* random_serial draws a positive, non-zero serial (RFC 5280 §4.1.2.2). */
@@ -504,7 +506,7 @@ build_tbs(struct wax_der_builder *b, const struct make_ctx *m)
     WAX_TRY(wax_der_builder_add_u64(&version, 2)); /* v3 */
     WAX_TRY(wax_der_builder_close(&version));
     WAX_TRY(wax_der_builder_add_integer(&tbs, serial, sizeof serial));
-    WAX_TRY(add_alg_id(&tbs, m->sig_oid, m->sig_null_params));
+    WAX_TRY(pki_add_alg_id(&tbs, m->sig_oid, m->sig_null_params));
     WAX_TRY(wax_der_builder_add_element(&tbs, m->issuer.name.p,
                                         m->issuer.name.len));
     WAX_TRY(wax_der_builder_open(&tbs, WAX_DER_SEQUENCE, &validity));
@@ -519,16 +521,17 @@ build_tbs(struct wax_der_builder *b, const struct make_ctx *m)
     WAX_TRY(wax_der_builder_open(&ext_wrap, WAX_DER_SEQUENCE, &exts));
     WAX_TRY(add_basic_constraints(&exts, t));
     if (t->key_usage != 0) {
-        WAX_TRY(add_key_usage(&exts, t->key_usage));
+        WAX_TRY(pki_add_key_usage(&exts, t->key_usage));
     }
     if (t->num_ekus > 0) {
-        WAX_TRY(add_eku(&exts, t));
+        WAX_TRY(pki_add_eku(&exts, t->ekus, t->num_ekus));
     }
     if (t->num_emails > 0) {
-        WAX_TRY(add_san(&exts, t, wax_x509_name_is_empty(m->subject)));
+        WAX_TRY(pki_add_san(&exts, t->emails, t->num_emails,
+                            wax_x509_name_is_empty(m->subject)));
     }
     WAX_TRY(add_ski(&exts, m->subject_key_id, sizeof m->subject_key_id));
-    WAX_TRY(add_aki(&exts, m->issuer.key_id));
+    WAX_TRY(pki_add_aki(&exts, m->issuer.key_id));
     if (t->crl_uri != NULL) {
         WAX_TRY(add_crl_dp(&exts, t->crl_uri));
     }
@@ -565,7 +568,7 @@ build_cert(struct wax_der_builder *b, const struct make_ctx *m,
     }
     free(tbs);
     WAX_TRY(err);
-    WAX_TRY(add_alg_id(&cert, m->sig_oid, m->sig_null_params));
+    WAX_TRY(pki_add_alg_id(&cert, m->sig_oid, m->sig_null_params));
     WAX_TRY(wax_der_builder_add_bit_string(&cert, sig, sig_len, 0));
     return wax_der_builder_close(&cert);
 }

@@ -34,4 +34,36 @@ wax_err pki_sig_alg_for_key(const struct wax_privkey *key,
  * SPKI into OUT (WAX_PKI_KEY_ID_BYTES bytes). */
 wax_err pki_key_id(struct wax_span spki, uint8_t out[WAX_PKI_KEY_ID_BYTES]);
 
+/* The DER pieces cert.c writes, shared with requests and CRLs. */
+
+/* pki_add_alg_id: AlgorithmIdentifier { OID, NULL parameters or none }. */
+wax_err pki_add_alg_id(struct wax_der_builder *b, enum wax_oid_id oid,
+                       bool null_params);
+/* pki_ext_open starts an Extension in EXTS (critical encoded only when
+ * true) and opens its extnValue OCTET STRING as *VALUE; pki_ext_close
+ * closes both. */
+wax_err pki_ext_open(struct wax_der_builder *exts, struct wax_der_builder *ext,
+                     struct wax_der_builder *value, enum wax_oid_id id,
+                     bool critical);
+wax_err pki_ext_close(struct wax_der_builder *ext,
+                      struct wax_der_builder *value);
+/* keyUsage (critical), extendedKeyUsage (not critical), subjectAltName of
+ * email addresses (checked with pki_email_check), authorityKeyIdentifier
+ * with a keyIdentifier. */
+wax_err pki_add_key_usage(struct wax_der_builder *exts, uint32_t ku);
+wax_err pki_add_eku(struct wax_der_builder *exts, const enum wax_oid_id *ekus,
+                    size_t num_ekus);
+wax_err pki_add_san(struct wax_der_builder *exts, const char *const *emails,
+                    size_t num_emails, bool critical);
+wax_err pki_add_aki(struct wax_der_builder *exts, struct wax_span key_id);
+
+/*
+ * pki_sign_wrap signs TBS (TBS_LEN bytes: a TBSCertificate, TBSCertList
+ * or CertificationRequestInfo TLV) with KEY and writes to B
+ *   SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING signature }
+ * with the algorithm pki_sig_alg_for_key chooses.
+ */
+wax_err pki_sign_wrap(struct wax_der_builder *b, const uint8_t *tbs,
+                      size_t tbs_len, const struct wax_privkey *key);
+
 #endif

@@ -89,4 +89,27 @@ expect_exit leaf-cannot-issue 1 "$MKCERT" --subject CN=x --key p256 --issuer "$T
     --issuer-key "$T/pat.key" --out-cert "$T/x.crt" --out-key "$T/x.key"
 if grep -q 'WAX_ERR_PKI_ISSUER_NOT_CA' "$T/err"; then pass leaf-cannot-issue-code
 else fail leaf-cannot-issue-code "$(cat "$T/err")"; fi
+
+# the request, issue-from-request and CRL modes
+expect_exit modes-exclusive 2 "$MKCERT" --subject CN=x --out-req "$T/x.req" \
+    --from-req "$T/x.req" --out-key "$T/x.key"
+expect_exit from-req-needs-issuer 2 "$MKCERT" --from-req "$T/x.req" --out-cert "$T/x.crt"
+expect_exit crl-needs-issuer 2 "$MKCERT" --out-crl "$T/x.crl"
+expect_exit from-req-needs-out-cert 2 "$MKCERT" --from-req "$T/x.req" \
+    --issuer "$T/pat.crt" --issuer-key "$T/pat.key"
+expect_exit unknown-usage 2 "$MKCERT" --subject CN=x --usage sideways \
+    --out-req "$T/x.req" --out-key "$T/x.key"
+expect_exit unknown-reason 1 "$MKCERT" --out-crl "$T/x.crl" --issuer "$T/pat.crt" \
+    --issuer-key "$T/pat.key" --reason bored
+if grep -q 'WAX_ERR_PKI_CRL_BAD_REASON' "$T/err" && [ ! -e "$T/x.crl" ]
+then pass unknown-reason-code; else fail unknown-reason-code "$(cat "$T/err")"; fi
+expect_exit req-x25519 1 "$MKCERT" --subject CN=x --key x25519 --usage encrypt \
+    --out-req "$T/x.req" --out-key "$T/x.key"
+if grep -q 'WAX_ERR_PKI_REQ_KEY_CANNOT_SIGN' "$T/err" && [ ! -e "$T/x.req" ]
+then pass req-x25519-code; else fail req-x25519-code "$(cat "$T/err")"; fi
+expect_exit req-ok 0 "$MKCERT" --subject CN=Rita --email rita@example.org --key p256 \
+    --usage both --out-req "$T/rita.req" --out-key "$T/rita.key"
+if head -1 "$T/rita.req" | grep -q '^-----BEGIN CERTIFICATE REQUEST-----$' &&
+    [ "$(stat -c %a "$T/rita.key")" = 600 ]
+then pass req-files; else fail req-files "$(head -2 "$T/rita.req")"; fi
 exit $tests_failed
