@@ -10,6 +10,10 @@ int cmd_verify(int argc, char **argv);
 int cmd_encrypt(int argc, char **argv);
 int cmd_decrypt(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+/* wax req, wax ca, wax id new (cli/cmd_pki.c). */
+int cmd_req(int argc, char **argv);
+int cmd_ca(int argc, char **argv);
+int cmd_id(int argc, char **argv);
 /* wax cert verify (cli/cmd_cert_verify.c), from cmd_cert. */
 int cmd_cert_verify(int argc, char **argv);
 

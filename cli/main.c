@@ -3,6 +3,7 @@
  * hands over to one command (the table below); each command lives in its
  * own cli/cmd_*.c file.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -20,6 +21,9 @@ static const struct {
     {"decrypt", cmd_decrypt, "decrypt a message (-i ID)"},
     {"inspect", cmd_inspect, "show the structure of a message or CMS object"},
     {"cert", cmd_cert, "certificates: show (and, later, verify and the store)"},
+    {"req", cmd_req, "a new key and its certification request"},
+    {"ca", cmd_ca, "a certification authority in the store"},
+    {"id", cmd_id, "identities: new (key, request, certificate)"},
 };
 
 static void
@@ -51,7 +55,10 @@ main(int argc, char **argv)
             return WAX_EXIT_OK;
         }
         if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
-            i++; /* the store arrives with the store issue */
+            i++; /* read by the commands that open the store */
+            if (setenv("WAX_STORE", argv[i], 1) != 0) {
+                return WAX_EXIT_USAGE;
+            }
             continue;
         }
         ui_error("unknown option '%s'", argv[i]);
