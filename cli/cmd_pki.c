@@ -580,7 +580,8 @@ static const char req_help[] =
     "Makes a new key and a PKCS#10 certification request (PEM) for it. The\n"
     "key waits in REQ.key (encrypted PKCS#8 PEM with --pass, plain with\n"
     "--no-passphrase; mode 0600) until the certificate arrives.\n"
-    "KIND: rsa2048 (default), rsa3072, rsa4096, p256, p384, ed25519.\n";
+    "KIND: rsa2048 (default), rsa3072, rsa4096, p256, p384, ed25519.\n"
+    "USAGE: both (default; sign for ed25519), sign, encrypt.\n";
 
 static const struct cli_option req_opts[] = {
     {"help", 'h', false, P_HELP},
@@ -612,7 +613,7 @@ make_req(struct cli_ctx *ctx, const char *subject, const char *const *emails,
     wax_err err = wax_pki_dn_parse(&name, subject, strlen(subject));
     if (err != WAX_OK) {
         wax_buf_cleanup(&name);
-        return cli_fail(ctx, WAX_EXIT_USAGE, err, NULL,
+        return cli_fail(ctx, WAX_EXIT_REJECTED, err, NULL,
                         "--subject '%s' is not a distinguished name", subject);
     }
     err = wax_privkey_generate(key, kind);
@@ -622,7 +623,7 @@ make_req(struct cli_ctx *ctx, const char *subject, const char *const *emails,
     }
     wax_buf_cleanup(&name);
     if (err != WAX_OK) {
-        return cli_fail(ctx, WAX_EXIT_USAGE, err, NULL,
+        return cli_fail(ctx, WAX_EXIT_REJECTED, err, NULL,
                         "cannot make the request");
     }
     return -1;
@@ -639,10 +640,12 @@ cmd_req(int argc, char **argv)
     }
     if (a.subject == NULL || a.num_emails == 0 || a.out == NULL ||
         a.operand != NULL) {
-        return cli_usage_error(ctx.cmd != NULL ? &ctx : &ctx,
+        return cli_usage_error(&ctx,
                                "wax req needs --subject, --email and -o REQ");
     }
-    enum wax_pki_usage usage = WAX_PKI_USAGE_BOTH;
+    enum wax_pki_usage usage = a.key != NULL && strcmp(a.key, "ed25519") == 0
+                                   ? WAX_PKI_USAGE_SIGN
+                                   : WAX_PKI_USAGE_BOTH;
     if (a.usage != NULL && wax_pki_usage_parse(a.usage, &usage) != WAX_OK) {
         return cli_usage_error(&ctx,
                                "--usage takes sign, encrypt or both, "
@@ -746,9 +749,6 @@ ca_init(struct cli_ctx *ctx, const struct pki_args *a)
                                PKI_CA_NAME_MAX, a->name);
     }
     enum wax_keygen kind;
-    if (!key_kind(a->key, &kind) || kind == WAX_KEYGEN_ED25519) {
-        /* Ed25519 CAs sign fine, but keep RSA/EC for interoperability */
-    }
     if (!key_kind(a->key, &kind)) {
         return cli_usage_error(ctx,
                                "--key takes rsa2048, rsa3072, rsa4096, "
@@ -844,7 +844,12 @@ ca_init(struct cli_ctx *ctx, const struct pki_args *a)
         err = ca_record(store, a->name, fp);
     }
     if (err != WAX_OK) {
-        status = cli_fail(ctx, WAX_EXIT_USAGE, err, NULL, "ca init: %s", what);
+        status = cli_fail(ctx,
+                          strcmp(what, "the store") == 0 ||
+                                  strcmp(what, "the CA names file") == 0
+                              ? WAX_EXIT_USAGE
+                              : WAX_EXIT_REJECTED,
+                          err, NULL, "ca init: %s", what);
     } else {
         char hex[2 * WAX_STORE_FP_BYTES + 1];
         hex_fp(fp, hex);
@@ -921,7 +926,7 @@ ca_issue(struct cli_ctx *ctx, const struct pki_args *a)
             err = write_pem(a->out, "CERTIFICATE", cert.data, cert.len, false);
         }
         status = err == WAX_OK ? WAX_EXIT_OK
-                               : cli_fail(ctx, WAX_EXIT_USAGE, err, NULL,
+                               : cli_fail(ctx, WAX_EXIT_REJECTED, err, NULL,
                                           "cannot issue a certificate for '%s'",
                                           a->operand);
     }
@@ -1059,8 +1064,9 @@ ca_revoke(struct cli_ctx *ctx, const struct pki_args *a)
     if (status < 0 &&
         (cert.issuer.len != c.parsed.subject.len ||
          memcmp(cert.issuer.p, c.parsed.subject.p, cert.issuer.len) != 0)) {
-        status = cli_fail(ctx, WAX_EXIT_USAGE, WAX_ERR_INVALID_ARGUMENT, NULL,
-                          "'%s' was not issued by CA '%s'", a->operand, a->ca);
+        status =
+            cli_fail(ctx, WAX_EXIT_REJECTED, WAX_ERR_INVALID_ARGUMENT, NULL,
+                     "'%s' was not issued by CA '%s'", a->operand, a->ca);
     }
     struct wax_buf crl;
     wax_buf_init(&crl, WAX_MAX_PKI_CRL_BYTES);
