@@ -810,6 +810,9 @@ ca_init(struct cli_ctx *ctx, const struct pki_args *a)
         t.subject_len = name.len;
         t.not_before = now - 60;
         t.not_after = now + 86400 * (int64_t)(a->has_days ? a->days : 3650);
+        if (a->issuer != NULL && t.not_after > issuer.parsed.not_after) {
+            t.not_after = issuer.parsed.not_after;
+        }
         err = wax_pki_cert_make(&cert, &t, a->issuer != NULL ? issuer.key : key,
                                 a->issuer != NULL ? issuer.cert.p : NULL,
                                 a->issuer != NULL ? issuer.cert.len : 0, pub);
