@@ -124,4 +124,19 @@ check cert-verify-revoked-code grep -rq 'WAX_ERR_PATH_REVOKED' "$T/err" "$T/out"
 expect_exit global-store 0 "$WAX" --store "$T/other.db" ca init --name r2 \
     --subject CN=R2 --key p256 --no-passphrase
 check global-store-file test -s "$T/other.db" -a -s "$T/other.db.ca-names"
+
+# without --store and WAX_STORE: $XDG_DATA_HOME/wax/store.db, else
+# ~/.local/share/wax/store.db (directories made as needed)
+expect_exit xdg-store 0 env -u WAX_STORE XDG_DATA_HOME="$T/xdg" "$WAX" ca init --name x \
+    --subject CN=X --key p256 --no-passphrase
+check xdg-store-file test -s "$T/xdg/wax/store.db"
+expect_exit home-store 0 env -u WAX_STORE -u XDG_DATA_HOME HOME="$T/home" "$WAX" ca init \
+    --name h --subject CN=H --key p256 --no-passphrase
+check home-store-file test -s "$T/home/.local/share/wax/store.db"
+check home-store-mode test "$(stat -c %a "$T/home/.local/share/wax/store.db")" = 600
+# an intermediate under a CA that does not exist: nothing made
+expect_exit ca-init-unknown-issuer 2 "$WAX" ca init --name i2 --issuer nosuch \
+    --subject CN=I2 --no-passphrase
+check ca-init-unknown-issuer-code has_err 'WAX_ERR_STORE_NOT_FOUND'
+expect_exit ca-init-unknown-issuer-absent 2 "$WAX" ca export i2 -o "$T/i2.crt"
 exit $tests_failed

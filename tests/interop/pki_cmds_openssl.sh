@@ -61,4 +61,14 @@ openssl verify -crl_check -CAfile "$T/chain.pem" -CRLfile "$T/inter.crl" "$T/rsa
     >"$T/o" 2>&1
 if grep -qx "$T/rsa2048.crt: OK" "$T/o"; then pass openssl-crl-check-good
 else fail openssl-crl-check-good "$(head -c 300 "$T/o" | tr '\n' ' ')"; fi
+
+# revoking the same certificate again and another one: two entries, cRLNumber 5
+run revoke-again "$WAX" ca revoke --ca inter "$T/p256.crt"
+run revoke-rsa "$WAX" ca revoke --ca inter --reason superseded "$T/rsa2048.crt"
+run crl-2 "$WAX" ca crl --ca inter -o "$T/inter2.crl"
+openssl crl -in "$T/inter2.crl" -noout -text >"$T/o" 2>&1
+n=$(grep -c 'Serial Number:' "$T/o")
+if [ "$n" -eq 2 ] && grep -A1 'X509v3 CRL Number' "$T/o" | grep -qx ' *5' &&
+    grep -q 'Superseded' "$T/o"; then pass openssl-crl-two-entries
+else fail openssl-crl-two-entries "$n entries: $(grep -A1 'CRL Number' "$T/o" | tr '\n' ' ')"; fi
 exit $tests_failed
