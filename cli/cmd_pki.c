@@ -551,11 +551,13 @@ ca_load(struct cli_ctx *ctx, struct wax_store *st, const char *store,
     wax_err err = wax_store_identity_load(st, c->fp, pw, &c->key, &c->chain);
     explicit_bzero(pwbuf, sizeof pwbuf);
     if (err != WAX_OK) {
-        return cli_fail(ctx, WAX_EXIT_USAGE, err,
-                        err == WAX_ERR_CRYPTO_BAD_PASSWORD
-                            ? "give the CA's password with --ca-pass SPEC"
-                            : NULL,
-                        "CA '%s'", name);
+        return cli_fail(
+            ctx, WAX_EXIT_USAGE, err,
+            err == WAX_ERR_CRYPTO_BAD_PASSWORD
+                ? (pw != NULL ? "check the password given with --ca-pass"
+                              : "give the CA's password with --ca-pass SPEC")
+                : NULL,
+            "CA '%s'", name);
     }
     size_t n = der_tlv_len(c->chain.data, c->chain.len);
     c->cert.p = c->chain.data;
