@@ -21,6 +21,9 @@ struct cli_ctx {
     const char *cmd; /* "sign", "verify", ... */
     bool json;       /* --json: one JSON object on stderr, nothing else */
     bool reported;   /* that object (or an error) was written */
+    /* called by cli_run before the report (verify --harvest), or NULL */
+    void (*before_report)(struct cli_ctx *ctx, struct wax_smime_report *rep);
+    int64_t harvest_at; /* the verification time, for before_report */
 };
 
 /*
@@ -65,6 +68,7 @@ enum cli_opt_id {
     OPT_CIPHER,
     OPT_RSA_OAEP,
     OPT_CONTENT,
+    OPT_HARVEST,
 };
 
 enum cli_revocation {
@@ -105,6 +109,7 @@ struct cli_args {
     bool rsa_oaep;
     bool has_content;         /* --content given */
     const char *content_path; /* ... NULL: standard input */
+    bool harvest;             /* verify --harvest */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include <wax/x509.h>
 
 #include "commands.h"
+#include "store.h"
 
 /* Largest certificate file wax cert show reads. */
 #define CLI_MAX_CERT_FILE_BYTES ((size_t)16 << 20)
@@ -534,7 +535,9 @@ cmd_cert(int argc, char **argv)
         fprintf(argc < 2 ? stderr : stdout,
                 "usage: wax cert show [--json] FILE...\n"
                 "       wax cert verify [OPTIONS] LEAF   (wax cert verify "
-                "--help)\n");
+                "--help)\n"
+                "       wax cert import|list|export|trust|untrust|rm|accept "
+                "(wax id --help)\n");
         return argc < 2 ? WAX_EXIT_USAGE : WAX_EXIT_OK;
     }
     if (strcmp(argv[1], "show") == 0) {
@@ -542,6 +545,10 @@ cmd_cert(int argc, char **argv)
     }
     if (strcmp(argv[1], "verify") == 0) {
         return cmd_cert_verify(argc, argv);
+    }
+    int status = cmd_cert_store(argc, argv);
+    if (status >= 0) {
+        return status;
     }
     ui_error("unknown cert command '%s'", argv[1]);
     ui_hint("run 'wax cert --help'");

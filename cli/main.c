@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "store.h"
 #include "ui.h"
 
 static const struct {
@@ -19,7 +20,9 @@ static const struct {
     {"encrypt", cmd_encrypt, "encrypt a message to recipients (-r R)"},
     {"decrypt", cmd_decrypt, "decrypt a message (-i ID)"},
     {"inspect", cmd_inspect, "show the structure of a message or CMS object"},
-    {"cert", cmd_cert, "certificates: show (and, later, verify and the store)"},
+    {"cert", cmd_cert, "certificates: show, verify, and the store's"},
+    {"crl", cmd_crl, "the store's CRLs: import, list"},
+    {"id", cmd_id, "the store's identities: import, list, export, rm"},
 };
 
 static void
@@ -51,7 +54,7 @@ main(int argc, char **argv)
             return WAX_EXIT_OK;
         }
         if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
-            i++; /* the store arrives with the store issue */
+            cli_store_set_path(argv[++i]);
             continue;
         }
         ui_error("unknown option '%s'", argv[i]);
