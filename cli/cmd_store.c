@@ -193,6 +193,7 @@ store_err(struct cli_ctx *ctx, wax_err err, const char *what)
 struct lister {
     bool json;
     size_t n;
+    bool by_email; /* "preferred" means something only then */
 };
 
 static void
@@ -279,17 +280,22 @@ list_cert(void *ctx, const struct wax_store_cert *c)
         put_subject(stdout, cert->subject, true);
         fputs(",\"emails\":", stdout);
         put_emails(stdout, cert, true);
-        printf(",\"not_before\":\"%s\",\"not_after\":\"%s\",\"trust\":\"%s\","
-               "\"preferred\":%s,\"can_encrypt\":%s,\"can_sign\":%s,"
-               "\"ca\":%s}",
-               nb, na, trust_name(c->trust), c->preferred ? "true" : "false",
+        printf(",\"not_before\":\"%s\",\"not_after\":\"%s\",\"trust\":\"%s\"",
+               nb, na, trust_name(c->trust));
+        if (l->by_email) {
+            printf(",\"preferred\":%s", c->preferred ? "true" : "false");
+        }
+        printf(",\"can_encrypt\":%s,\"can_sign\":%s,\"ca\":%s}",
                c->can_encrypt ? "true" : "false",
                c->can_sign ? "true" : "false", c->is_ca ? "true" : "false");
     } else {
         cli_fp_put(stdout, c->fp);
         printf(" %s%s%s%s trust=%s until=%s ", c->is_ca ? "C" : "-",
                c->can_sign ? "S" : "-", c->can_encrypt ? "E" : "-",
-               c->preferred ? "P" : "-", trust_name(c->trust), na);
+               !l->by_email   ? "."
+               : c->preferred ? "P"
+                              : "-",
+               trust_name(c->trust), na);
         put_emails(stdout, cert, false);
         fputs(" ", stdout);
         put_subject(stdout, cert->subject, false);
@@ -327,7 +333,7 @@ cert_list(struct cli_ctx *ctx, const struct sargs *a)
     if (status >= 0) {
         return status;
     }
-    struct lister l = {a->json, 0};
+    struct lister l = {a->json, 0, a->email != NULL};
     if (l.json) {
         fputc('[', stdout);
     }
@@ -600,7 +606,7 @@ cmd_crl(int argc, char **argv)
         return status;
     }
     if (!import) {
-        struct lister l = {a.json, 0};
+        struct lister l = {a.json, 0, false};
         if (l.json) {
             fputc('[', stdout);
         }
@@ -853,7 +859,7 @@ cmd_id(int argc, char **argv)
     if (status >= 0) {
         return status;
     }
-    struct lister l = {a.json, 0};
+    struct lister l = {a.json, 0, false};
     if (l.json) {
         fputc('[', stdout);
     }
