@@ -197,16 +197,16 @@ struct cli_identities {
  * certificates. Each key is matched to its certificate; the other
  * certificates are the chain. Passwords: --pass, else the empty password,
  * else a prompt when standard input is a terminal. An address or a
- * fingerprint (the store) is not supported yet. Returns -1 on success,
- * else the exit status (the error reported through CTX).
+ * fingerprint loads the store's identities (cli/store.h). Returns -1 on
+ * success, else the exit status (the error reported through CTX).
  */
 int cli_identities_load(struct cli_ctx *ctx, const struct cli_args *a,
                         enum cli_id_use use, struct cli_identities *out);
 void cli_identities_free(struct cli_identities *ids);
 
 /* cli_is_store_ref: S names no file but looks like an address or a
- * certificate fingerprint (store look-ups arrive with a later issue);
- * cli_store_ref_error reports that with HINT. */
+ * certificate fingerprint (a store look-up, cli/store.h);
+ * cli_store_ref_error reports such a reference where none is taken. */
 bool cli_is_store_ref(const char *s);
 int cli_store_ref_error(struct cli_ctx *ctx, const char *ref, const char *hint);
 

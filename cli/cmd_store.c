@@ -66,7 +66,7 @@ struct sargs {
 static const char usage_text[] =
     "usage: wax cert import FILE... [--trust] [--purpose smime|tls|any]\n"
     "       wax cert list [--json] [--email ADDRESS]\n"
-    "       wax cert show [--json] FILE...\n"
+    "       wax cert show [--json] FILE|FP...\n"
     "       wax cert export FP [-o FILE] [--format pem|der]\n"
     "       wax cert trust FP|FILE [--purpose smime|tls|any]\n"
     "       wax cert untrust FP\n"
@@ -268,10 +268,10 @@ list_cert(void *ctx, const struct wax_store_cert *c)
     }
     char nb[WAX_RFC3339_LEN + 1], na[WAX_RFC3339_LEN + 1];
     if (!wax_time_format_rfc3339(c->not_before, nb, sizeof nb)) {
-        strcpy(nb, "?");
+        snprintf(nb, sizeof nb, "?");
     }
     if (!wax_time_format_rfc3339(c->not_after, na, sizeof na)) {
-        strcpy(na, "?");
+        snprintf(na, sizeof na, "?");
     }
     if (l->json) {
         fputs(l->n > 0 ? ",\n  {\"sha256\":\"" : "\n  {\"sha256\":\"", stdout);
@@ -554,11 +554,11 @@ list_crl(void *ctx, const struct wax_store_crl *c)
     struct lister *l = ctx;
     char tu[WAX_RFC3339_LEN + 1], nu[WAX_RFC3339_LEN + 1];
     if (!wax_time_format_rfc3339(c->this_update, tu, sizeof tu)) {
-        strcpy(tu, "?");
+        snprintf(tu, sizeof tu, "?");
     }
     if (!c->has_next_update ||
         !wax_time_format_rfc3339(c->next_update, nu, sizeof nu)) {
-        strcpy(nu, "-");
+        snprintf(nu, sizeof nu, "-");
     }
     if (l->json) {
         fputs(l->n > 0 ? ",\n  {\"issuer\":" : "\n  {\"issuer\":", stdout);
@@ -731,7 +731,7 @@ list_id(void *ctx, const struct wax_store_identity *id)
     }
     char na[WAX_RFC3339_LEN + 1];
     if (!wax_time_format_rfc3339(cert->not_after, na, sizeof na)) {
-        strcpy(na, "?");
+        snprintf(na, sizeof na, "?");
     }
     if (l->json) {
         fputs(l->n > 0 ? ",\n  {\"sha256\":\"" : "\n  {\"sha256\":\"", stdout);

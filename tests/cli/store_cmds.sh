@@ -70,6 +70,10 @@ w cert export "$bob_fp" >"$T/bob.exp.pem" 2>"$T/err"
 "$WAX" cert show "$T/bob.exp.pem" >"$T/show1" 2>&1
 "$WAX" cert show "$T/bob.crt" | sed "s|$T/bob.crt|$T/bob.exp.pem|" >"$T/show2" 2>&1
 cmp -s "$T/show1" "$T/show2" && pass export_pem_roundtrip || fail export_pem_roundtrip "$(diff "$T/show1" "$T/show2" | head -3)"
+w cert show "$bob_fp" >"$T/show3" 2>&1
+sed "s|$T/bob.exp.pem|$bob_fp|" "$T/show1" | cmp -s - "$T/show3" && pass show_stored_fp ||
+    fail show_stored_fp "$(head -c 300 "$T/show3")"
+expect_exit show_unknown_fp 1 w cert show "$(printf '%064d' 0)"
 expect_exit export_unknown 1 w cert export "$(printf '%064d' 0)"
 expect_exit export_bad_fp 2 w cert export 1234
 
