@@ -468,10 +468,14 @@ cert_fp_op(struct cli_ctx *ctx, const struct sargs *a, enum fp_op op)
         status = get_fp(ctx, a->ops[0], fp);
     }
     if (status < 0) {
-        status = cli_store_open(ctx, true, &store);
+        /* only an import creates the store; the rest need an entry */
+        status = cli_store_open(ctx, from_file, &store);
     }
     if (status >= 0) {
         return status;
+    }
+    if (store == NULL) {
+        return store_err(ctx, WAX_ERR_STORE_NOT_FOUND, a->ops[0]);
     }
     if (from_file) {
         struct sargs b = *a;

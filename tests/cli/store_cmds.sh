@@ -23,6 +23,11 @@ mode=$(stat -c %a "$S" 2>/dev/null)
 dmode=$(stat -c %a "$T/s" 2>/dev/null)
 [ "$dmode" = 700 ] && pass store_dir_0700 || fail store_dir_0700 "mode $dmode"
 
+expect_exit rm_missing_store 1 "$WAX" --store "$T/none/x.db" cert rm "$(printf '%064d' 0)"
+[ ! -e "$T/none" ] && pass rm_creates_nothing || fail rm_creates_nothing "store created by rm"
+expect_exit export_missing_store 1 "$WAX" --store "$T/none/x.db" cert export "$(printf '%064d' 0)"
+[ ! -e "$T/none" ] && pass export_creates_nothing || fail export_creates_nothing "store created"
+
 # --- default path: WAX_STORE, XDG_DATA_HOME, HOME
 WAX_STORE=$T/env.db "$WAX" cert import "$T/ca.crt" >/dev/null 2>&1
 [ -f "$T/env.db" ] && pass wax_store_env || fail wax_store_env "no $T/env.db"
