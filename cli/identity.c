@@ -326,17 +326,20 @@ collect_fp(void *ctx, const struct wax_store_identity *id)
     return WAX_OK;
 }
 
+/* load_one_stored adds identity FP's key and chain to F; with QUIET
+ * (WAX_ERR_CRYPTO_BAD_PASSWORD) a key the password does not open returns
+ * CLI_QUIET_FAILURE unreported. */
 static int
 load_one_stored(struct cli_ctx *ctx, const char *ref, struct password *pw,
                 struct wax_store *store, const uint8_t *fp,
-                struct cli_id_file *f)
+                struct cli_id_file *f, wax_err quiet)
 {
     struct store_state s;
     memset(&s, 0, sizeof s);
     s.store = store;
     s.fp = fp;
     wax_buf_init(&s.chain, (size_t)WAX_MAX_STORE_CHAIN * WAX_MAX_STORE_OBJECT);
-    int status = with_password(ctx, ref, pw, load_stored, &s, WAX_OK);
+    int status = with_password(ctx, ref, pw, load_stored, &s, quiet);
     if (status < 0) {
         status = add_key(ctx, ref, f, s.key);
         s.key = NULL;
@@ -392,8 +395,22 @@ load_stored_ids(struct cli_ctx *ctx, const char *ref, struct password *pw,
     if (err != WAX_OK) {
         status = cli_fail(ctx, WAX_EXIT_USAGE, err, hint, "identity '%s'", ref);
     }
+    /* several keys of an address (decrypt): those the password opens;
+     * only when it opens none, the first is asked for */
+    wax_err quiet = l->num > 1 ? WAX_ERR_CRYPTO_BAD_PASSWORD : WAX_OK;
+    size_t loaded = 0, first_locked = SIZE_MAX;
     for (size_t i = 0; status < 0 && i < l->num; i++) {
-        status = load_one_stored(ctx, ref, pw, store, l->fp[i], f);
+        status = load_one_stored(ctx, ref, pw, store, l->fp[i], f, quiet);
+        if (status == CLI_QUIET_FAILURE) {
+            first_locked = first_locked == SIZE_MAX ? i : first_locked;
+            status = -1;
+        } else if (status < 0) {
+            loaded++;
+        }
+    }
+    if (status < 0 && loaded == 0 && first_locked != SIZE_MAX) {
+        status = load_one_stored(ctx, ref, pw, store, l->fp[first_locked], f,
+                                 WAX_OK);
     }
     free(l);
     wax_store_close(store);

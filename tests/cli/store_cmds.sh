@@ -160,6 +160,16 @@ bob2_fp=$(fp_of "$T/bob2.crt")
 expect_exit id_import_no_pass 0 w id import "$T/bob2.pem" --no-passphrase
 w id list | grep -q "^$bob2_fp PLAIN" && pass id_list_plain || fail id_list_plain "$(w id list)"
 expect_exit decrypt_old_key_by_address 0 w decrypt -i bob@example.org --pass pass:secret "$T/enc.eml" -o /dev/null
+# a third key under another passphrase: keys --pass does not open are skipped
+mk bob3 --subject "CN=Bob,O=wax tests" --email bob@example.org --profile dual
+expect_exit id_import_other_pass 0 w id import "$T/bob3.pem" --store-pass pass:other
+expect_exit decrypt_skips_locked_keys 0 w decrypt -i bob@example.org --pass pass:secret "$T/enc.eml" -o /dev/null
+w encrypt -r "$T/bob3.crt" "$T/m.eml" -o "$T/enc3.eml" 2>/dev/null
+expect_exit decrypt_third_key 0 w decrypt -i bob@example.org --pass pass:other "$T/enc3.eml" -o /dev/null
+# a wrong --pass opens only the plain bob2 key, which is not a recipient
+expect_exit decrypt_wrong_pass_plain_only 1 w decrypt -i bob@example.org --pass pass:nothing "$T/enc3.eml" -o /dev/null </dev/null
+grep -q WAX_ERR_CMS_NO_RECIPIENT "$T/err" && pass decrypt_wrong_pass_plain_only_code ||
+    fail decrypt_wrong_pass_plain_only_code "$(cat "$T/err")"
 
 # PKCS#12 import (RFC 9216 bob.p12), decrypt with -i ADDRESS
 if [ -f "$SAMPLES/bob.p12" ]; then
