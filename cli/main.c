@@ -57,6 +57,10 @@ main(int argc, char **argv)
             cli_store_set_path(argv[++i]);
             continue;
         }
+        if (strncmp(argv[i], "--store=", 8) == 0 && argv[i][8] != '\0') {
+            cli_store_set_path(argv[i] + 8);
+            continue;
+        }
         ui_error("unknown option '%s'", argv[i]);
         ui_hint("run 'wax --help' for the commands and options");
         return WAX_EXIT_USAGE;

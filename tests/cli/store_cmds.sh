@@ -28,6 +28,10 @@ expect_exit rm_missing_store 1 "$WAX" --store "$T/none/x.db" cert rm "$(printf '
 expect_exit export_missing_store 1 "$WAX" --store "$T/none/x.db" cert export "$(printf '%064d' 0)"
 [ ! -e "$T/none" ] && pass export_creates_nothing || fail export_creates_nothing "store created"
 
+"$WAX" --store="$T/eq.db" cert import "$T/ca.crt" >/dev/null 2>&1
+[ -f "$T/eq.db" ] && pass store_equals_form || fail store_equals_form "no $T/eq.db"
+expect_exit store_needs_path 2 "$WAX" --store
+
 # --- default path: WAX_STORE, XDG_DATA_HOME, HOME
 WAX_STORE=$T/env.db "$WAX" cert import "$T/ca.crt" >/dev/null 2>&1
 [ -f "$T/env.db" ] && pass wax_store_env || fail wax_store_env "no $T/env.db"
