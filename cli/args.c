@@ -260,6 +260,9 @@ take_option(struct cli_ctx *ctx, struct cli_args *a, int id, const char *arg)
         a->content_path = arg;
         a->has_content = true;
         return -1;
+    case OPT_HARVEST:
+        a->harvest = true;
+        return -1;
     }
     return cli_usage_error(ctx, "unhandled option");
 }
@@ -279,7 +282,7 @@ cli_parse_args(struct cli_ctx *ctx, int argc, char **argv,
 {
     memset(a, 0, sizeof *a);
     ctx->json = cli_argv_has_json(argc, argv);
-    bool seen[OPT_CONTENT + 1] = {false};
+    bool seen[OPT_HARVEST + 1] = {false};
     struct cli_parser p;
     cli_parser_init(&p, argc, argv);
     for (;;) {

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "store.h"
 
 void
 cli_certlist_free(struct cli_certlist *l)
@@ -159,19 +160,26 @@ cli_recipients_load(struct cli_ctx *ctx, const struct cli_args *a,
                     struct cli_certlist *out)
 {
     memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < a->num_rcpts; i++) {
+    struct wax_store *store = NULL;
+    bool opened = false;
+    int status = -1;
+    int64_t at = a->has_at ? a->at : (int64_t)time(NULL);
+    for (size_t i = 0; status < 0 && i < a->num_rcpts; i++) {
         const char *r = a->rcpts[i];
         if (cli_is_store_ref(r)) {
-            return cli_store_ref_error(
-                ctx, r,
-                "-r takes the recipient's certificate file (PEM or DER)");
+            if (!opened) {
+                status = cli_store_open(ctx, false, &store);
+                opened = true;
+            }
+            if (status < 0) {
+                status = cli_store_recipient(ctx, store, r, at, out);
+            }
+            continue;
         }
-        int status = cli_certlist_add_file(ctx, out, r, "recipient", true);
-        if (status >= 0) {
-            return status;
-        }
+        status = cli_certlist_add_file(ctx, out, r, "recipient", true);
     }
-    return -1;
+    wax_store_close(store);
+    return status;
 }
 
 /* One DER CRL: parsed to check it (a DER error means the file is no CRL:

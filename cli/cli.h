@@ -21,6 +21,9 @@ struct cli_ctx {
     const char *cmd; /* "sign", "verify", ... */
     bool json;       /* --json: one JSON object on stderr, nothing else */
     bool reported;   /* that object (or an error) was written */
+    /* called by cli_run before the report (verify --harvest), or NULL */
+    void (*before_report)(struct cli_ctx *ctx, struct wax_smime_report *rep);
+    int64_t harvest_at; /* the verification time, for before_report */
 };
 
 /*
@@ -65,6 +68,7 @@ enum cli_opt_id {
     OPT_CIPHER,
     OPT_RSA_OAEP,
     OPT_CONTENT,
+    OPT_HARVEST,
 };
 
 enum cli_revocation {
@@ -105,6 +109,7 @@ struct cli_args {
     bool rsa_oaep;
     bool has_content;         /* --content given */
     const char *content_path; /* ... NULL: standard input */
+    bool harvest;             /* verify --harvest */
 };
 
 /*
@@ -192,16 +197,16 @@ struct cli_identities {
  * certificates. Each key is matched to its certificate; the other
  * certificates are the chain. Passwords: --pass, else the empty password,
  * else a prompt when standard input is a terminal. An address or a
- * fingerprint (the store) is not supported yet. Returns -1 on success,
- * else the exit status (the error reported through CTX).
+ * fingerprint loads the store's identities (cli/store.h). Returns -1 on
+ * success, else the exit status (the error reported through CTX).
  */
 int cli_identities_load(struct cli_ctx *ctx, const struct cli_args *a,
                         enum cli_id_use use, struct cli_identities *out);
 void cli_identities_free(struct cli_identities *ids);
 
 /* cli_is_store_ref: S names no file but looks like an address or a
- * certificate fingerprint (store look-ups arrive with a later issue);
- * cli_store_ref_error reports that with HINT. */
+ * certificate fingerprint (a store look-up, cli/store.h);
+ * cli_store_ref_error reports such a reference where none is taken. */
 bool cli_is_store_ref(const char *s);
 int cli_store_ref_error(struct cli_ctx *ctx, const char *ref, const char *hint);
 

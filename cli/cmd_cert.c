@@ -1,7 +1,7 @@
 /*
  * wax cert: certificate commands.
  *
- *   wax cert show [--json] FILE...
+ *   wax cert show [--json] FILE|FP...
  *
  * prints every certificate of each FILE (a PEM bundle - blocks other than
  * CERTIFICATE, such as keys, are skipped - or one DER certificate). Every
@@ -12,10 +12,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <wax/x509.h>
 
 #include "commands.h"
+#include "store.h"
 
 /* Largest certificate file wax cert show reads. */
 #define CLI_MAX_CERT_FILE_BYTES ((size_t)16 << 20)
@@ -464,6 +466,27 @@ show_pem(struct out *o, const char *path, const uint8_t *text, size_t len,
     return WAX_OK;
 }
 
+/* show_stored shows the stored certificate FP (wax cert show FP). */
+static wax_err
+show_stored(struct out *o, const char *ref, const uint8_t *fp,
+            size_t *num_shown)
+{
+    struct cli_ctx ctx = {"cert", false, true, NULL, 0}; /* errors: below */
+    struct wax_store *store = NULL;
+    if (cli_store_open(&ctx, false, &store) >= 0 || store == NULL) {
+        return WAX_ERR_STORE_NOT_FOUND;
+    }
+    struct wax_buf der;
+    wax_buf_init(&der, WAX_MAX_STORE_OBJECT);
+    wax_err err = wax_store_cert_get(store, fp, &der);
+    if (err == WAX_OK) {
+        err = show_one(o, ref, der.data, der.len, num_shown);
+    }
+    wax_buf_cleanup(&der);
+    wax_store_close(store);
+    return err;
+}
+
 static int
 cmd_cert_show(int argc, char **argv)
 {
@@ -495,6 +518,15 @@ cmd_cert_show(int argc, char **argv)
         const char *path = argv[i];
         uint8_t *data;
         size_t len;
+        uint8_t fp[WAX_STORE_FP_BYTES];
+        if (access(path, F_OK) != 0 && cli_fp_parse(path, fp)) {
+            wax_err serr = show_stored(&o, path, fp, &num_shown);
+            if (serr != WAX_OK) {
+                ui_error_code(serr, path);
+                status = WAX_EXIT_REJECTED;
+            }
+            continue;
+        }
         wax_err err = read_file(path, &data, &len);
         if (err != WAX_OK) {
             ui_error("%s: %s (%s)", path,
@@ -532,9 +564,11 @@ cmd_cert(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
         fprintf(argc < 2 ? stderr : stdout,
-                "usage: wax cert show [--json] FILE...\n"
+                "usage: wax cert show [--json] FILE|FP...\n"
                 "       wax cert verify [OPTIONS] LEAF   (wax cert verify "
-                "--help)\n");
+                "--help)\n"
+                "       wax cert import|list|export|trust|untrust|rm|accept "
+                "(wax id --help)\n");
         return argc < 2 ? WAX_EXIT_USAGE : WAX_EXIT_OK;
     }
     if (strcmp(argv[1], "show") == 0) {
@@ -542,6 +576,10 @@ cmd_cert(int argc, char **argv)
     }
     if (strcmp(argv[1], "verify") == 0) {
         return cmd_cert_verify(argc, argv);
+    }
+    int status = cmd_cert_store(argc, argv);
+    if (status >= 0) {
+        return status;
     }
     ui_error("unknown cert command '%s'", argv[1]);
     ui_hint("run 'wax cert --help'");

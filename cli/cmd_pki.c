@@ -24,6 +24,7 @@
 #include <wax/store.h>
 
 #include "cli.h"
+#include "store.h"
 #include "commands.h"
 
 enum {
@@ -190,62 +191,23 @@ key_kind(const char *name, enum wax_keygen *out)
     return false;
 }
 
-/* The store's path: --store, else $WAX_STORE, else
- * $XDG_DATA_HOME/wax/store.db, else ~/.local/share/wax/store.db (the
- * directories made 0700 when missing). */
-static int
-store_path(struct cli_ctx *ctx, const struct pki_args *a, char *out, size_t cap)
-{
-    const char *p = a->store != NULL ? a->store : getenv("WAX_STORE");
-    if (p != NULL && p[0] != '\0') {
-        if ((size_t)snprintf(out, cap, "%s", p) >= cap) {
-            return cli_usage_error(ctx, "store path too long");
-        }
-        return -1;
-    }
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    char dir[4096];
-    int n;
-    if (xdg != NULL && xdg[0] == '/') {
-        n = snprintf(dir, sizeof dir, "%s/wax", xdg);
-    } else if (home != NULL && home[0] != '\0') {
-        n = snprintf(dir, sizeof dir, "%s/.local/share/wax", home);
-    } else {
-        return cli_fail(ctx, WAX_EXIT_USAGE, WAX_OK,
-                        "give --store PATH or set WAX_STORE",
-                        "no store: neither $XDG_DATA_HOME nor $HOME is set");
-    }
-    if (n < 0 || (size_t)n >= sizeof dir) {
-        return cli_usage_error(ctx, "store path too long");
-    }
-    for (char *s = dir + 1; *s != '\0'; s++) {
-        if (*s == '/') {
-            *s = '\0';
-            (void)mkdir(dir, 0700);
-            *s = '/';
-        }
-    }
-    (void)mkdir(dir, 0700);
-    if ((size_t)snprintf(out, cap, "%s/store.db", dir) >= cap) {
-        return cli_usage_error(ctx, "store path too long");
-    }
-    return -1;
-}
-
+/* store_open opens the store for writing where cli/store_open.c says it
+ * is (--store, $WAX_STORE, the XDG default) and gives its path in PATH (the
+ * CA names live beside it). */
 static int
 store_open(struct cli_ctx *ctx, const struct pki_args *a, char *path,
            size_t cap, struct wax_store **out)
 {
-    int status = store_path(ctx, a, path, cap);
-    if (status >= 0) {
-        return status;
+    if (a->store != NULL) {
+        cli_store_set_path(a->store);
     }
-    wax_err err = wax_store_open(out, path, WAX_STORE_CREATE);
+    wax_err err = cli_store_path(path, cap);
     if (err != WAX_OK) {
-        return cli_fail(ctx, WAX_EXIT_USAGE, err, NULL, "store '%s'", path);
+        return cli_fail(ctx, WAX_EXIT_USAGE, err,
+                        "give --store PATH or set WAX_STORE",
+                        "cannot find the store's path");
     }
-    return -1;
+    return cli_store_open(ctx, true, out);
 }
 
 /* write_file writes LEN bytes to PATH (NULL or "-": standard output)
@@ -1217,7 +1179,7 @@ static const struct cli_option id_opts[] = {
 };
 
 int
-cmd_id(int argc, char **argv)
+cmd_id_new(int argc, char **argv)
 {
     struct cli_ctx ctx = {"id", false, false};
     if (argc < 2 || strcmp(argv[1], "new") != 0) {

@@ -6,12 +6,13 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "store.h"
 
 static const char help[] =
     "usage: wax verify [--trust FILE]... [--certs FILE]... [--crl FILE]...\n"
     "                  [--at TIME] [--from ADDR] [--allow-weak]\n"
     "                  [--revocation require|prefer|off] [--content FILE]\n"
-    "                  [--json] [-o FILE] [FILE]\n"
+    "                  [--harvest] [--json] [-o FILE] [FILE]\n"
     "\n"
     "Verifies the signed message (multipart/signed, application/pkcs7-mime,\n"
     "or a DER/PEM CMS object) in FILE (or standard input). Only when the\n"
@@ -19,7 +20,8 @@ static const char help[] =
     "output). The report goes to standard error.\n"
     "\n"
     "  --trust FILE       trust anchors (PEM bundle or DER certificate;\n"
-    "                     repeatable). The system's TLS bundle is never used\n"
+    "                     repeatable), besides the store's (wax cert trust).\n"
+    "                     The system's TLS bundle is never used\n"
     "  --certs FILE       extra intermediate certificates (repeatable)\n"
     "  --crl FILE         CRLs (PEM bundle or DER CRL; repeatable). The\n"
     "                     CRLs the message carries are used too\n"
@@ -34,6 +36,10 @@ static const char help[] =
     "                     makes the signer UNTRUSTED) or off\n"
     "  --content FILE     the signed content of a detached signature given as\n"
     "                     a bare DER/PEM CMS object\n"
+    "  --harvest          after a VALID verdict, store the signer's\n"
+    "                     certificate and capabilities; a different key\n"
+    "                     for a known address is stored but not used\n"
+    "                     until 'wax cert accept FP ADDRESS' (warned)\n"
     "  --json             the report as one JSON object on standard error\n"
     "  -o, --output FILE  where the signed content goes\n"
     "\n"
@@ -57,6 +63,7 @@ static const struct cli_option opts[] = {
     {"allow-weak", 0, false, OPT_ALLOW_WEAK},
     {"revocation", 0, true, OPT_REVOCATION},
     {"content", 0, true, OPT_CONTENT},
+    {"harvest", 0, false, OPT_HARVEST},
     {"json", 0, false, OPT_JSON},
     {"output", 'o', true, OPT_OUT},
     {NULL, 0, false, 0},
@@ -89,6 +96,13 @@ cmd_verify(int argc, char **argv)
     }
     struct cli_trust trust;
     status = cli_trust_load(&ctx, &a, &trust);
+    if (status < 0) {
+        status = cli_store_add_anchors(&ctx, &trust, &crls);
+    }
+    if (status < 0 && a.harvest) {
+        ctx.before_report = cli_harvest;
+        ctx.harvest_at = trust.view.time;
+    }
     if (status < 0) {
         struct wax_smime_verify_opts vo = {0};
         vo.trust = trust.view;

@@ -14,6 +14,8 @@ int cmd_inspect(int argc, char **argv);
 int cmd_req(int argc, char **argv);
 int cmd_ca(int argc, char **argv);
 int cmd_id(int argc, char **argv);
+/* wax id new (cli/cmd_pki.c), from cmd_id. */
+int cmd_id_new(int argc, char **argv);
 /* wax cert verify (cli/cmd_cert_verify.c), from cmd_cert. */
 int cmd_cert_verify(int argc, char **argv);
 

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "store.h"
 
 #define PASS_HINT                                                              \
     "give the password with --pass env:VAR, --pass file:PATH or --pass "       \
@@ -122,6 +124,12 @@ prompt(const char *path, char *out, size_t out_cap)
         wax_wipe(out, out_cap);
     }
     return err;
+}
+
+wax_err
+cli_prompt_password(const char *what, char *out, size_t cap)
+{
+    return prompt(what, out, cap);
 }
 
 /* A loader tried with one password: WAX_ERR_CRYPTO_BAD_PASSWORD asks for
@@ -278,12 +286,143 @@ pem_pkcs12(const uint8_t *text, size_t len, struct wax_buf *buf, bool *found)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Identities of the store (-i ADDRESS or -i FINGERPRINT).             */
+
+struct store_state {
+    struct wax_store *store;
+    const uint8_t *fp;
+    struct wax_privkey *key;
+    struct wax_buf chain;
+};
+
+static wax_err
+load_stored(void *state, const char *password)
+{
+    struct store_state *s = state;
+    wax_privkey_free(s->key);
+    s->key = NULL;
+    s->chain.len = 0;
+    return wax_store_identity_load(s->store, s->fp, password, &s->key,
+                                   &s->chain);
+}
+
+/* Room for the fingerprints of one address's identities. */
+struct fp_list {
+    uint8_t fp[CLI_MAX_KEYS_PER_FILE][WAX_STORE_FP_BYTES];
+    size_t num;
+    bool more;
+};
+
+static wax_err
+collect_fp(void *ctx, const struct wax_store_identity *id)
+{
+    struct fp_list *l = ctx;
+    if (l->num >= CLI_MAX_KEYS_PER_FILE) {
+        l->more = true;
+        return WAX_OK;
+    }
+    memcpy(l->fp[l->num++], id->fp, WAX_STORE_FP_BYTES);
+    return WAX_OK;
+}
+
+/* load_one_stored adds identity FP's key and chain to F; with QUIET
+ * (WAX_ERR_CRYPTO_BAD_PASSWORD) a key the password does not open returns
+ * CLI_QUIET_FAILURE unreported. */
+static int
+load_one_stored(struct cli_ctx *ctx, const char *ref, struct password *pw,
+                struct wax_store *store, const uint8_t *fp,
+                struct cli_id_file *f, wax_err quiet)
+{
+    struct store_state s;
+    memset(&s, 0, sizeof s);
+    s.store = store;
+    s.fp = fp;
+    wax_buf_init(&s.chain, (size_t)WAX_MAX_STORE_CHAIN * WAX_MAX_STORE_OBJECT);
+    int status = with_password(ctx, ref, pw, load_stored, &s, quiet);
+    if (status < 0) {
+        status = add_key(ctx, ref, f, s.key);
+        s.key = NULL;
+    }
+    struct wax_span rest = {s.chain.data, s.chain.len};
+    while (status < 0 && rest.len > 0) {
+        struct wax_span cert;
+        wax_err err = wax_der_get_element(&rest, WAX_DER_SEQUENCE, &cert)
+                          ? cli_certlist_add_der(&f->certs, cert.p, cert.len)
+                          : WAX_ERR_STORE_CORRUPT;
+        if (err != WAX_OK) {
+            status =
+                cli_fail(ctx, WAX_EXIT_USAGE, err, NULL, "identity '%s'", ref);
+        }
+    }
+    wax_privkey_free(s.key);
+    wax_buf_cleanup(&s.chain);
+    return status;
+}
+
+static int
+load_stored_ids(struct cli_ctx *ctx, const char *ref, struct password *pw,
+                enum cli_id_use use, struct cli_id_file *f)
+{
+    static const char hint[] =
+        "import the identity with 'wax id import FILE'; 'wax id list' "
+        "shows the stored ones";
+    struct wax_store *store;
+    int status = cli_store_open(ctx, false, &store);
+    if (status >= 0) {
+        return status;
+    }
+    if (store == NULL) {
+        return cli_fail(ctx, WAX_EXIT_USAGE, WAX_ERR_STORE_NOT_FOUND, hint,
+                        "identity '%s': the store is empty", ref);
+    }
+    struct fp_list *l = calloc(1, sizeof *l);
+    wax_err err = l == NULL ? WAX_ERR_NOMEM : WAX_OK;
+    if (err == WAX_OK && strchr(ref, '@') == NULL) {
+        err = cli_fp_parse(ref, l->fp[0]) ? WAX_OK : WAX_ERR_STORE_NOT_FOUND;
+        l->num = 1;
+    } else if (err == WAX_OK && use == CLI_ID_SIGN) {
+        err = wax_store_identity_find(store, ref, (int64_t)time(NULL),
+                                      WAX_STORE_USAGE_SIGN, l->fp[0]);
+        l->num = 1;
+    } else if (err == WAX_OK) {
+        /* decrypt: every key of the address, old ones included */
+        err = wax_store_identity_list(store, ref, 0, collect_fp, l);
+        if (err == WAX_OK && l->num == 0) {
+            err = WAX_ERR_STORE_NOT_FOUND;
+        }
+    }
+    if (err != WAX_OK) {
+        status = cli_fail(ctx, WAX_EXIT_USAGE, err, hint, "identity '%s'", ref);
+    }
+    /* several keys of an address (decrypt): those the password opens;
+     * only when it opens none, the first is asked for */
+    wax_err quiet = l->num > 1 ? WAX_ERR_CRYPTO_BAD_PASSWORD : WAX_OK;
+    size_t loaded = 0, first_locked = SIZE_MAX;
+    for (size_t i = 0; status < 0 && i < l->num; i++) {
+        status = load_one_stored(ctx, ref, pw, store, l->fp[i], f, quiet);
+        if (status == CLI_QUIET_FAILURE) {
+            first_locked = first_locked == SIZE_MAX ? i : first_locked;
+            status = -1;
+        } else if (status < 0) {
+            loaded++;
+        }
+    }
+    if (status < 0 && loaded == 0 && first_locked != SIZE_MAX) {
+        status = load_one_stored(ctx, ref, pw, store, l->fp[first_locked], f,
+                                 WAX_OK);
+    }
+    free(l);
+    wax_store_close(store);
+    return status;
+}
+
 static int
 load_file(struct cli_ctx *ctx, const char *path, struct password *pw,
-          struct cli_id_file *f)
+          enum cli_id_use use, struct cli_id_file *f)
 {
     if (is_store_ref(path)) {
-        return cli_store_ref_error(ctx, path, ID_HINT);
+        return load_stored_ids(ctx, path, pw, use, f);
     }
     struct wax_buf data;
     wax_buf_init_secret(&data, WAX_MAX_KEY_FILE_BYTES);
@@ -467,7 +606,7 @@ cli_identities_load(struct cli_ctx *ctx, const struct cli_args *a,
     int status = -1;
     for (size_t i = 0; status < 0 && i < a->num_ids; i++) {
         struct cli_id_file *f = &out->files[out->num_files++];
-        status = load_file(ctx, a->ids[i], &pw, f);
+        status = load_file(ctx, a->ids[i], &pw, use, f);
         if (status < 0) {
             status = build(ctx, a->ids[i], f, use, out);
         }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "store.h"
 #include "ui.h"
 
 static const struct {
@@ -20,10 +21,11 @@ static const struct {
     {"encrypt", cmd_encrypt, "encrypt a message to recipients (-r R)"},
     {"decrypt", cmd_decrypt, "decrypt a message (-i ID)"},
     {"inspect", cmd_inspect, "show the structure of a message or CMS object"},
-    {"cert", cmd_cert, "certificates: show (and, later, verify and the store)"},
+    {"cert", cmd_cert, "certificates: show, verify, and the store's"},
+    {"crl", cmd_crl, "the store's CRLs: import, list"},
     {"req", cmd_req, "a new key and its certification request"},
     {"ca", cmd_ca, "a certification authority in the store"},
-    {"id", cmd_id, "identities: new (key, request, certificate)"},
+    {"id", cmd_id, "identities: new, import, list, export, rm"},
 };
 
 static void
@@ -55,10 +57,11 @@ main(int argc, char **argv)
             return WAX_EXIT_OK;
         }
         if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
-            i++; /* read by the commands that open the store */
-            if (setenv("WAX_STORE", argv[i], 1) != 0) {
-                return WAX_EXIT_USAGE;
-            }
+            cli_store_set_path(argv[++i]);
+            continue;
+        }
+        if (strncmp(argv[i], "--store=", 8) == 0 && argv[i][8] != '\0') {
+            cli_store_set_path(argv[i] + 8);
             continue;
         }
         ui_error("unknown option '%s'", argv[i]);

@@ -210,6 +210,9 @@ cli_run(struct cli_ctx *ctx, const struct cli_args *a, struct wax_smime_op *op,
     if (rep->err == WAX_OK && err != WAX_OK) {
         rep->err = err;
     }
+    if (ctx->before_report != NULL) {
+        ctx->before_report(ctx, rep);
+    }
     if (ctx->json) {
         cli_report_json(ctx, rep);
     } else {

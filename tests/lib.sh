@@ -16,6 +16,8 @@ skip() { printf 'SKIP %s:%s: %s\n' "$script_name" "$1" "$2"; }
 # scratch directory removed on exit
 T=$(mktemp -d "${TMPDIR:-/tmp}/wax-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# no test reads or writes the user's store: the default store is scratch
+export WAX_STORE=$T/default-store.db
 
 # expect_exit NAME WANT CMD... : run CMD, compare its exit status.
 expect_exit() {

@@ -99,7 +99,7 @@ if grep -q '"error":"WAX_ERR_X509_[A-Z_]*"' "$T/err"; then pass crl-fake-code; e
     fail crl-fake-code "$(cat "$T/err")"; fi
 
 # identities: a missing file, a key without its certificate, a key with
-# the wrong certificate, an address (the store comes later), a certificate
+# the wrong certificate, an address not in the (empty) store, a certificate
 # that does not allow signing
 expect_exit identity-missing 2 "$WAX" sign -i "$T/no-such.pem" "$T/m.eml"
 expect_exit identity-key-only 2 "$WAX" sign -i "$T/alice.key" "$T/m.eml"
@@ -109,11 +109,11 @@ cat "$T/bob.key" "$T/alice.crt" >"$T/mismatch.pem"
 expect_exit identity-mismatch 2 "$WAX" sign -i "$T/mismatch.pem" "$T/m.eml"
 if grep -q 'WAX_ERR_CLI_NO_MATCHING_CERT' "$T/err"; then pass mismatch-code; else
     fail mismatch-code "$(cat "$T/err")"; fi
-expect_exit identity-address 2 "$WAX" sign -i alice@example.org "$T/m.eml"
-if grep -q 'WAX_ERR_CLI_STORE_UNAVAILABLE' "$T/err"; then pass address-code; else
+expect_exit identity-address 2 "$WAX" --store "$T/empty.db" sign -i alice@example.org "$T/m.eml"
+if grep -q 'WAX_ERR_STORE_NOT_FOUND' "$T/err"; then pass address-code; else
     fail address-code "$(cat "$T/err")"; fi
 has_hint identity-address-hint
-expect_exit recipient-address 2 "$WAX" encrypt -r bob@example.org "$T/m.eml"
+expect_exit recipient-address 2 "$WAX" --store "$T/empty.db" encrypt -r bob@example.org "$T/m.eml"
 expect_exit identity-cannot-sign 2 "$WAX" sign -i "$T/erin.pem" "$T/m.eml"
 if grep -q 'WAX_ERR_CLI_NO_SIGNING_KEY' "$T/err"; then pass cannot-sign-code; else
     fail cannot-sign-code "$(cat "$T/err")"; fi
