@@ -417,6 +417,46 @@ load_stored_ids(struct cli_ctx *ctx, const char *ref, struct password *pw,
     return status;
 }
 
+/* The private-key blocks of a PEM identity after the first (a signing key
+ * and a separate encryption key in one file): each is loaded from its own
+ * BEGIN line on (wax_privkey_load takes the first key block it sees). */
+static int
+more_pem_keys(struct cli_ctx *ctx, const char *path, struct password *pw,
+              const struct wax_buf *data, struct cli_id_file *f)
+{
+    static const char begin[] = "-----BEGIN ";
+    static const char suffix[] = "PRIVATE KEY";
+    const size_t sl = sizeof suffix - 1;
+    struct wax_pem_reader r;
+    wax_pem_reader_init(&r, data->data, data->len);
+    size_t seen = 0;
+    for (;;) {
+        struct wax_pem_block b;
+        bool present = false;
+        if (wax_pem_next(&r, &b, &present) != WAX_OK || !present) {
+            return -1; /* the first load already judged the file */
+        }
+        if (b.label.len < sl ||
+            memcmp(b.label.p + b.label.len - sl, suffix, sl) != 0 ||
+            seen++ == 0) {
+            continue;
+        }
+        const uint8_t *start = b.label.p - (sizeof begin - 1);
+        if (start < data->data) {
+            continue;
+        }
+        struct key_state ks = {start, data->len - (size_t)(start - data->data),
+                               NULL};
+        int status = with_password(ctx, path, pw, load_key, &ks, WAX_OK);
+        if (status < 0) {
+            status = add_key(ctx, path, f, ks.key);
+        }
+        if (status >= 0) {
+            return status;
+        }
+    }
+}
+
 static int
 load_file(struct cli_ctx *ctx, const char *path, struct password *pw,
           enum cli_id_use use, struct cli_id_file *f)
@@ -447,6 +487,9 @@ load_file(struct cli_ctx *ctx, const char *path, struct password *pw,
             status = with_password(ctx, path, pw, load_key, &ks, WAX_OK);
             if (status < 0) {
                 status = add_key(ctx, path, f, ks.key);
+            }
+            if (status < 0) {
+                status = more_pem_keys(ctx, path, pw, &data, f);
             }
             if (status < 0) {
                 size_t added = 0;

@@ -298,6 +298,21 @@ cli_harvest(struct cli_ctx *ctx, struct wax_smime_report *rep)
         in.signer.len = s->cert_len;
         in.caps.p = s->smime_capabilities;
         in.caps.len = s->smime_capabilities_len;
+        in.enc_pref.p = s->enc_pref;
+        in.enc_pref.len = s->enc_pref_len;
+        in.enc_cert.p = s->enc_cert;
+        in.enc_cert.len = s->enc_cert_len;
+        struct wax_span chain[WAX_MAX_PATH_DEPTH];
+        size_t nch = s->num_chain_der;
+        if (nch > WAX_MAX_STORE_CHAIN) {
+            nch = WAX_MAX_STORE_CHAIN;
+        }
+        for (size_t k = 0; k < nch; k++) {
+            chain[k].p = s->chain_der[k];
+            chain[k].len = s->chain_der_lens[k];
+        }
+        in.chain = chain;
+        in.num_chain = nch;
         in.at = ctx->harvest_at;
         struct wax_store_harvest_outcome *out = malloc(sizeof *out);
         if (out == NULL) {

@@ -78,7 +78,8 @@ struct wax_smime_certs {
  * An identity: a private key and its DER certificate, plus the issuer
  * certificates to include when signing (CHAIN, leaf excluded, any order)
  * and optionally the identity's encryption certificate (signing: named in
- * the SMIMEEncryptionKeyPreference attribute). All must outlive the
+ * the SMIMEEncryptionKeyPreference attribute and included among the
+ * message's certificates, also under NO_CHAIN). All must outlive the
  * operation.
  */
 struct wax_smime_identity {
@@ -133,7 +134,8 @@ struct wax_smime_spool_opts {
  *  DETACHED    DER / PEM only (with MIME, WAX_ERR_SMIME_BAD_OPTION).
  *  HAS_SIGNING_TIME, SIGNING_TIME  the signing-time attribute.
  *  NO_CHAIN    do not include the identities' CHAIN certificates (the
- *              signer certificates are always included).
+ *              signer certificates and their encryption certificates are
+ *              always included).
  *  NO_SMIME_CAPABILITIES  omit SMIMECapabilities.
  *  RSA_PSS     RSASSA-PSS for RSA signers.
  *  RAW_CONTENT DER / PEM only: sign the input bytes exactly as given (no
@@ -492,6 +494,27 @@ struct wax_smime_signer_report {
     size_t cert_len;
     uint8_t *smime_capabilities;
     size_t smime_capabilities_len;
+    /* CHAIN_DER: DER copies of the certificates of the chain that
+     * VALIDATED (filled only when path validation succeeded), in chain
+     * order, the leaf EXCLUDED and the anchor EXCLUDED (the anchor is the
+     * caller's, not the message's); NUM_CHAIN_DER of them.
+     * ENC_PREF: a copy of the raw SMIMEEncryptionKeyPreference attribute
+     * value (the CHOICE element, RFC 8551 §2.5.3; only its outer syntax
+     * was checked), NULL when absent. ENC_CERT: a DER copy of the
+     * certificate among the message's certificates that ENC_PREF names
+     * (issuerAndSerialNumber [0], the subjectKeyIdentifier of a
+     * RecipientKeyIdentifier [1], or subjectAltKeyIdentifier [2]), NULL
+     * when none matches or it does not validate for S/MIME encryption
+     * under the signer's trust (anchors, CRLs, time). ENC_PREF and
+     * ENC_CERT are filled only for a signer whose chain validated. All owned by
+     * the report (wax_smime_report_cleanup). */
+    uint8_t *chain_der[WAX_MAX_PATH_DEPTH];
+    size_t chain_der_lens[WAX_MAX_PATH_DEPTH];
+    size_t num_chain_der;
+    uint8_t *enc_pref;
+    size_t enc_pref_len;
+    uint8_t *enc_cert;
+    size_t enc_cert_len;
 };
 
 /* A certificate carried in the message (inspect). */

@@ -329,6 +329,10 @@ WAX_API WAX_MUST_CHECK wax_err wax_store_identity_remove(
  * ENC_CERT the certificate it designates, when the caller found it among
  * the message's certificates (may be empty: the signer's certificate is
  * then the encryption candidate). AT is the verification time.
+ * ENC_CERT is accepted for an address (not reported as a new key) when
+ * the signer's certificate is the accepted one for that address: the
+ * accepted key vouched for it by its signature. The caller must have
+ * validated ENC_CERT (wax_smime_verify does, for S/MIME encryption).
  */
 struct wax_store_harvest_in {
     struct wax_span signer;

@@ -147,6 +147,11 @@ wax_smime_report_cleanup(struct wax_smime_report *r)
         }
         free(s->cert_der);
         free(s->smime_capabilities);
+        for (size_t j = 0; j < s->num_chain_der; j++) {
+            free(s->chain_der[j]);
+        }
+        free(s->enc_pref);
+        free(s->enc_cert);
     }
     for (size_t i = 0; i < r->num_recipients && i < WAX_MAX_CMS_RECIPIENTS;
          i++) {

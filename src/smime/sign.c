@@ -107,6 +107,9 @@ sign_setup(struct wax_smime_op *op, const struct wax_smime_sign_opts *o)
     for (size_t i = 0; i < o->num_signers && !o->no_chain; i++) {
         num_certs += o->signers[i].chain.num;
     }
+    for (size_t i = 0; i < o->num_signers; i++) {
+        num_certs += o->signers[i].encryption_cert != NULL;
+    }
     const uint8_t **certs = calloc(num_certs + 1, sizeof *certs);
     size_t *cert_lens = calloc(num_certs + 1, sizeof *cert_lens);
     wax_err err = WAX_OK;
@@ -126,6 +129,10 @@ sign_setup(struct wax_smime_op *op, const struct wax_smime_sign_opts *o)
         sp[i].encryption_cert = id->encryption_cert;
         sp[i].encryption_cert_len = id->encryption_cert_len;
         sp[i].no_smime_capabilities = o->no_smime_capabilities;
+        if (id->encryption_cert != NULL) {
+            certs[k] = id->encryption_cert;
+            cert_lens[k++] = id->encryption_cert_len;
+        }
         for (size_t j = 0; !o->no_chain && j < id->chain.num; j++) {
             certs[k] = id->chain.der[j];
             cert_lens[k++] = id->chain.lens[j];

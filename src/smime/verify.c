@@ -491,6 +491,114 @@ fill_chain(struct wax_smime_signer_report *s, const struct wax_path_result *pr)
     s->chain_reached_anchor = pr->reached_anchor;
 }
 
+static uint8_t *
+dup_bytes(const uint8_t *p, size_t len)
+{
+    uint8_t *c = malloc(len > 0 ? len : 1);
+    if (c != NULL && len > 0) {
+        memcpy(c, p, len);
+    }
+    return c;
+}
+
+/* Copies the validated chain's certificates for --harvest: the leaf
+ * (index 0) and the anchor (the last, when reached) excluded. */
+static void
+fill_chain_der(struct wax_smime_signer_report *s,
+               const struct wax_path_result *pr)
+{
+    size_t end = pr->num_certs;
+    if (end > WAX_MAX_PATH_DEPTH) {
+        end = WAX_MAX_PATH_DEPTH;
+    }
+    if (pr->reached_anchor && end > 0) {
+        end--;
+    }
+    for (size_t i = 1; i < end; i++) {
+        uint8_t *c = dup_bytes(pr->certs[i], pr->cert_lens[i]);
+        if (c == NULL) {
+            return;
+        }
+        s->chain_der[s->num_chain_der] = c;
+        s->chain_der_lens[s->num_chain_der++] = pr->cert_lens[i];
+    }
+}
+
+/* Whether certificate C is the one the SMIMEEncryptionKeyPreference
+ * value PREF names (RFC 8551 §2.5.3, implicit tags): [0]
+ * IssuerAndSerialNumber, [1] RecipientKeyIdentifier (its
+ * subjectKeyIdentifier; date and other are not used), [2]
+ * SubjectKeyIdentifier. */
+static bool
+enc_pref_names(struct wax_span pref, const struct wax_x509_cert *c)
+{
+    struct wax_span body, name, serial, ski;
+    if (wax_der_get(&pref, WAX_DER_CONTEXT_CONS(0), &body)) {
+        return wax_der_get_element(&body, WAX_DER_SEQUENCE, &name) &&
+               wax_der_get(&body, WAX_DER_INTEGER, &serial) &&
+               wax_der_expect_end(&body) &&
+               wax_x509_name_equal(name, c->issuer) &&
+               wax_span_equal(serial, c->serial);
+    }
+    if (wax_der_get(&pref, WAX_DER_CONTEXT_CONS(1), &body)) {
+        return wax_der_get(&body, WAX_DER_OCTET_STRING, &ski) &&
+               c->info.has_ski && wax_span_equal(ski, c->info.ski);
+    }
+    if (wax_der_get(&pref, WAX_DER_CONTEXT_TAG(2), &ski)) {
+        return c->info.has_ski && wax_span_equal(ski, c->info.ski);
+    }
+    return false;
+}
+
+/* Copies the signer's SMIMEEncryptionKeyPreference and, when it names one
+ * of the message's certificates, that certificate (for --harvest). */
+static wax_err validate_cert(struct wax_smime_op *op,
+                             const struct wax_cms_blob *cert,
+                             enum wax_path_purpose purpose,
+                             struct wax_smime_signer_report *s, bool *out_weak);
+
+static void
+fill_enc_pref(struct wax_smime_op *op, struct wax_smime_signer_report *s,
+              const struct wax_cms_signer_result *r)
+{
+    const struct smime_verify_state *v = op->verify;
+    if (r->encryption_key_preference.der == NULL) {
+        return;
+    }
+    s->enc_pref = dup_bytes(r->encryption_key_preference.der,
+                            r->encryption_key_preference.len);
+    if (s->enc_pref == NULL) {
+        return;
+    }
+    s->enc_pref_len = r->encryption_key_preference.len;
+    struct wax_x509_cert *c = malloc(sizeof *c);
+    if (c == NULL) {
+        return;
+    }
+    struct wax_span pref = {s->enc_pref, s->enc_pref_len};
+    for (size_t i = 0; i < v->res.num_certs; i++) {
+        if (wax_x509_cert_parse(c, v->res.certs[i].der, v->res.certs[i].len) !=
+                WAX_OK ||
+            !enc_pref_names(pref, c)) {
+            continue;
+        }
+        /* offered for harvesting only when it validates for encryption
+         * under the same trust as the signer */
+        struct wax_cms_blob b = v->res.certs[i];
+        bool weak = false;
+        if (validate_cert(op, &b, WAX_PATH_PURPOSE_SMIME_ENCRYPT, NULL,
+                          &weak) != WAX_OK) {
+            break;
+        }
+        s->enc_cert = dup_bytes(v->res.certs[i].der, v->res.certs[i].len);
+        if (s->enc_cert != NULL) {
+            s->enc_cert_len = v->res.certs[i].len;
+        }
+        break;
+    }
+    free(c);
+}
+
 /* After a chain validated in PREFER mode: one warning for each
  * certificate of it (the anchor excepted) that no current CRL covered. */
 static void
@@ -529,8 +637,9 @@ warn_unchecked(struct wax_smime_report *rep, const struct wax_path_result *pr)
 /* Path validation of one signer certificate: the caller's CRLs, then the
  * message's, at most WAX_MAX_PATH_CRLS in all. */
 static wax_err
-validate_signer(struct wax_smime_op *op, const struct wax_cms_blob *cert,
-                struct wax_smime_signer_report *s, bool *out_weak)
+validate_cert(struct wax_smime_op *op, const struct wax_cms_blob *cert,
+              enum wax_path_purpose purpose, struct wax_smime_signer_report *s,
+              bool *out_weak)
 {
     struct smime_verify_state *v = op->verify;
     const struct wax_smime_trust *t = &v->opts.trust;
@@ -586,7 +695,7 @@ validate_signer(struct wax_smime_op *op, const struct wax_cms_blob *cert,
     in.anchors.lens = t->anchors.lens;
     in.anchors.num = t->anchors.num;
     in.time = t->time;
-    in.purpose = WAX_PATH_PURPOSE_SMIME_SIGN;
+    in.purpose = purpose;
     in.allow_weak = t->allow_weak;
     in.crls.der = crl_der;
     in.crls.lens = crl_lens;
@@ -598,9 +707,15 @@ validate_signer(struct wax_smime_op *op, const struct wax_cms_blob *cert,
                                : 0;
     }
     wax_err err = wax_path_validate(&in, pr);
-    fill_chain(s, pr);
+    if (s != NULL) {
+        fill_chain(s, pr);
+        if (err == WAX_OK) {
+            fill_chain_der(s, pr);
+        }
+    }
     *out_weak = pr->weak;
-    if (err == WAX_OK && v->opts.revocation == WAX_PATH_REVOCATION_PREFER) {
+    if (s != NULL && err == WAX_OK &&
+        v->opts.revocation == WAX_PATH_REVOCATION_PREFER) {
         warn_unchecked(op->rep, pr);
     }
     free(der);
@@ -704,7 +819,8 @@ verify_signers(struct wax_smime_op *op)
             continue;
         }
         bool weak = false;
-        wax_err perr = validate_signer(op, &r->cert, s, &weak);
+        wax_err perr =
+            validate_cert(op, &r->cert, WAX_PATH_PURPOSE_SMIME_SIGN, s, &weak);
         if (weak) {
             s->weak = true;
             smime_warn(rep, "a weak certificate algorithm or key was "
@@ -715,6 +831,7 @@ verify_signers(struct wax_smime_op *op)
             s->err = perr;
             continue;
         }
+        fill_enc_pref(op, s, r);
         if (s->num_emails == 0) {
             s->verdict = WAX_SMIME_VALID_UNBOUND;
             s->err = WAX_ERR_SMIME_NO_SIGNER_EMAIL;

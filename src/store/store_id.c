@@ -411,6 +411,40 @@ set_enc_pref(struct wax_store *s, const char *email, int64_t cert_id)
     return err;
 }
 
+/* The encryption certificate a VALID signature of the accepted signer
+ * (SIGNER_ID) named for EMAIL is accepted with it: marked preferred when
+ * the signer's certificate is the preferred one for EMAIL (*OUT_DONE). */
+static wax_err
+accept_enc_cert(struct wax_store *s, const char *email, int64_t signer_id,
+                int64_t enc_id, bool *out_done)
+{
+    sqlite3_stmt *st = NULL;
+    *out_done = false;
+    wax_err err = wax_store_prep(
+        s,
+        "UPDATE cert_emails SET preferred = 1 WHERE cert_id = ?1 AND "
+        "email = ?2 AND EXISTS (SELECT 1 FROM cert_emails WHERE cert_id = ?3 "
+        "AND email = ?2 AND preferred = 1)",
+        &st);
+    if (err == WAX_OK) {
+        err = wax_store_bind_int(st, 1, enc_id);
+    }
+    if (err == WAX_OK) {
+        err = wax_store_bind_text(st, 2, email);
+    }
+    if (err == WAX_OK) {
+        err = wax_store_bind_int(st, 3, signer_id);
+    }
+    if (err == WAX_OK) {
+        err = wax_store_step(st, NULL);
+    }
+    sqlite3_finalize(st);
+    if (err == WAX_OK) {
+        *out_done = sqlite3_changes(s->db) > 0;
+    }
+    return err;
+}
+
 static wax_err
 record_outcome(struct wax_store_harvest_outcome *out,
                const struct store_cert_facts *f,
@@ -466,6 +500,16 @@ harvest_locked(struct wax_store *s, const struct wax_store_harvest_in *in,
         int64_t eid = 0;
         WAX_TRY(wax_store_add_cert_locked(s, in->enc_cert.p, in->enc_cert.len,
                                           f, &eid, &added, status));
+        for (size_t i = 0; i < f->num_emails; i++) {
+            bool done = false;
+            if (status[i] == WAX_STORE_HARVEST_NEW_KEY) {
+                WAX_TRY(
+                    accept_enc_cert(s, f->emails[i], signer_id, eid, &done));
+            }
+            if (done) {
+                status[i] = WAX_STORE_HARVEST_KNOWN;
+            }
+        }
         WAX_TRY(record_outcome(out, f, status));
         for (size_t i = 0; i < f->num_emails; i++) {
             if (status[i] != WAX_STORE_HARVEST_NEW_KEY) {

@@ -3,7 +3,9 @@
 # and used by -r; a second key for the same address is warned about
 # ("new key for ADDRESS"), stored, and not used by -r until accepted; two
 # wax processes on one store at once (harvest and encrypt loops) both
-# succeed and lose nothing.
+# succeed and lose nothing; the chain's intermediate is harvested; an
+# SMIMEEncryptionKeyPreference naming a separate encryption certificate
+# makes -r pick that certificate.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../smime_lib.sh"
 
@@ -58,6 +60,38 @@ expect_exit r_second_after_accept 0 "$WAX" decrypt -i "$T/alice2.pem" "$T/e3.eml
 expect_exit harvest_known_quiet 0 w verify --trust "$T/ca.crt" --harvest "$T/s2.eml" -o /dev/null
 grep -q "new key" "$T/err" && fail harvest_known_quiet_no_warning "$(cat "$T/err")" ||
     pass harvest_known_quiet_no_warning
+
+# --- the chain: a signer under an intermediate CA; the intermediate is
+# harvested with it (the anchor is not)
+mk inter --subject "CN=wax test intermediate,O=wax tests" --ca
+"$MKCERT" --issuer "$T/inter.crt" --issuer-key "$T/inter.key" \
+    --subject "CN=Ivan,O=wax tests" --email ivan@example.org --profile dual \
+    --out-cert "$T/ivan.crt" --out-key "$T/ivan.key" >/dev/null 2>"$T/mk.err"
+cat "$T/ivan.key" "$T/ivan.crt" "$T/inter.crt" >"$T/ivan.pem"
+inter=$(fp_of "$T/inter.crt")
+H=$T/chain.db
+msg "$T/im.eml" ivan@example.org
+"$WAX" sign -i "$T/ivan.pem" "$T/im.eml" -o "$T/is.eml" 2>/dev/null
+w cert list | grep -q "^$inter " && fail inter_not_known_before "$(w cert list)" ||
+    pass inter_not_known_before
+expect_exit harvest_chain 0 w verify --trust "$T/ca.crt" --harvest "$T/is.eml" -o /dev/null
+w cert list | grep -q "^$inter " && pass harvest_stores_intermediate ||
+    fail harvest_stores_intermediate "$(w cert list)"
+w cert list | grep -q "^$(fp_of "$T/ca.crt") " && fail harvest_not_anchor "$(w cert list)" ||
+    pass harvest_not_anchor
+
+# --- SMIMEEncryptionKeyPreference: a signing certificate and a separate
+# encryption certificate in one identity file; -r picks the encryption one
+mk gsig --subject "CN=Grace,O=wax tests" --email grace@example.org --profile sign
+mk genc --subject "CN=Grace,O=wax tests" --email grace@example.org --profile encrypt
+cat "$T/gsig.pem" "$T/genc.pem" >"$T/grace.pem"
+msg "$T/gm.eml" grace@example.org
+"$WAX" sign -i "$T/grace.pem" "$T/gm.eml" -o "$T/gs.eml" 2>/dev/null
+expect_exit harvest_enc_pref 0 w verify --trust "$T/ca.crt" --harvest "$T/gs.eml" -o /dev/null
+w cert list --email grace@example.org | grep -q "^$(fp_of "$T/genc.crt") " &&
+    pass harvest_stores_enc_cert || fail harvest_stores_enc_cert "$(w cert list --email grace@example.org)"
+expect_exit encrypt_enc_pref 0 w encrypt -r grace@example.org "$T/m.eml" -o "$T/ge.eml"
+expect_exit enc_pref_decrypts_with_enc_key 0 "$WAX" decrypt -i "$T/genc.pem" "$T/ge.eml" -o /dev/null
 
 # --- two processes on one store at once
 C=$T/conc.db
