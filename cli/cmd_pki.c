@@ -3,8 +3,9 @@
  * small certification authority kept in the store, built on the pki layer.
  *
  * Limitations of this first version (the store has no place for them):
- *  - a request's key waits in an encrypted (or, with --no-passphrase,
- *    plain) PKCS#8 PEM file REQ.key next to the request, mode 0600;
+ *  - a request's key waits in the store's pending keys (encrypted, or
+ *    plain with --no-passphrase) until wax cert import meets its
+ *    certificate;
  *  - a CA's NAME is kept in the text file STORE.ca-names ("NAME HEXFP"
  *    lines, mode 0600) next to the store; the CA itself (key and
  *    certificate) is a store identity, known by its certificate's
@@ -542,8 +543,8 @@ static const char req_help[] =
     "               -o REQ\n"
     "\n"
     "Makes a new key and a PKCS#10 certification request (PEM) for it. The\n"
-    "key waits in REQ.key (encrypted PKCS#8 PEM with --pass, plain with\n"
-    "--no-passphrase; mode 0600) until the certificate arrives.\n"
+    "key waits in the store (encrypted PKCS#8 with --pass, plain with\n"
+    "--no-passphrase) until 'wax cert import CERT' makes it an identity.\n"
     "KIND: rsa2048 (default), rsa3072, rsa4096, p256, p384, ed25519.\n"
     "USAGE: both (default; sign for ed25519), sign, encrypt.\n";
 
@@ -625,38 +626,44 @@ cmd_req(int argc, char **argv)
     struct wax_privkey *key = NULL;
     struct wax_buf req;
     wax_buf_init(&req, WAX_MAX_PKI_REQ_BYTES);
-    struct wax_buf p8;
-    wax_buf_init_secret(&p8, (size_t)1 << 20);
-    status = make_req(&ctx, a.subject, a.emails, a.num_emails, a.key, usage,
-                      &key, &req);
+    char path[4200];
+    struct wax_store *store = NULL;
+    status = store_open(&ctx, &a, path, sizeof path, &store);
     if (status < 0) {
-        wax_err err = pw != NULL
-                          ? wax_privkey_to_pkcs8_encrypted(key, &p8, pw, 0)
-                          : wax_privkey_to_pkcs8(key, &p8);
-        char keypath[4200];
-        snprintf(keypath, sizeof keypath, "%s.key", a.out);
-        if (err == WAX_OK) {
-            err = write_pem(
-                keypath, pw != NULL ? "ENCRYPTED PRIVATE KEY" : "PRIVATE KEY",
-                p8.data, p8.len, true);
-        }
-        if (err == WAX_OK) {
-            err = write_pem(a.out, "CERTIFICATE REQUEST", req.data, req.len,
-                            false);
-        }
+        status = make_req(&ctx, a.subject, a.emails, a.num_emails, a.key, usage,
+                          &key, &req);
+    }
+    if (status < 0) {
+        /* the request first: a failed write leaves no pending key */
+        uint8_t h[WAX_STORE_FP_BYTES];
+        wax_err err =
+            write_pem(a.out, "CERTIFICATE REQUEST", req.data, req.len, false);
         if (err != WAX_OK) {
             status = cli_fail(&ctx, WAX_EXIT_USAGE, err, NULL,
-                              "cannot write '%s' or '%s'", a.out, keypath);
+                              "cannot write '%s'", a.out);
         } else {
-            fprintf(stderr, "wax: request in '%s', its key in '%s'\n", a.out,
-                    keypath);
+            err = wax_store_pending_key_add(store, key, pw, pw == NULL, h);
+            if (err != WAX_OK) {
+                (void)unlink(a.out);
+                status = cli_fail(&ctx, WAX_EXIT_USAGE, err, NULL,
+                                  "cannot keep the key in the store");
+            }
+        }
+        if (err == WAX_OK) {
+            fprintf(stderr,
+                    "wax: request in '%s'; its key waits in the store until "
+                    "'wax cert import' of its certificate\n",
+                    a.out);
+            printf("pending ");
+            cli_fp_put(stdout, h);
+            printf("\n");
             status = WAX_EXIT_OK;
         }
     }
+    wax_store_close(store);
     explicit_bzero(pwbuf, sizeof pwbuf);
     wax_privkey_free(key);
     wax_buf_cleanup(&req);
-    wax_buf_cleanup(&p8);
     return status;
 }
 

@@ -350,6 +350,60 @@ cert_list(struct cli_ctx *ctx, const struct sargs *a)
 /* ------------------------------------------------------------------ */
 /* Importing, exporting, trust.                                        */
 
+/* claim_pending: when a key of wax req waits for the first certificate of
+ * L, it becomes an identity with the rest of L as chain. */
+static int
+claim_pending(struct cli_ctx *ctx, struct wax_store *store,
+              const struct cli_certlist *l, const char *path,
+              const struct sargs *a)
+{
+    char pw[CLI_MAX_PASSWORD + 1];
+    pw[0] = '\0';
+    if (a->pass != NULL) {
+        wax_err perr = cli_password(a->pass, pw, sizeof pw);
+        if (perr != WAX_OK) {
+            return cli_fail(ctx, WAX_EXIT_USAGE, perr,
+                            "--pass takes env:VAR, file:PATH or pass:TEXT",
+                            "cannot read the password");
+        }
+    }
+    struct wax_span chain[WAX_MAX_STORE_CHAIN];
+    size_t n = 0;
+    for (size_t i = 1; i < l->num && n < WAX_MAX_STORE_CHAIN; i++) {
+        chain[n].p = l->der[i];
+        chain[n++].len = l->lens[i];
+    }
+    uint8_t fp[WAX_STORE_FP_BYTES];
+    bool enc = false;
+    wax_err err =
+        wax_store_pending_key_claim(store, l->der[0], l->lens[0], chain, n,
+                                    a->pass != NULL ? pw : NULL, fp, &enc);
+    wax_wipe(pw, sizeof pw);
+    if (err == WAX_ERR_STORE_NOT_FOUND) {
+        return -1;
+    }
+    if (err != WAX_OK) {
+        return cli_fail(ctx, WAX_EXIT_USAGE, err,
+                        err == WAX_ERR_CRYPTO_BAD_PASSWORD
+                            ? (a->pass != NULL
+                                   ? "check the password given with --pass"
+                                   : "give the key's password with --pass SPEC")
+                            : NULL,
+                        "the key of wax req for '%s'", path);
+    }
+    struct wax_x509_cert *cert = malloc(sizeof *cert);
+    fputs("wax: identity ", stderr);
+    if (cert != NULL &&
+        wax_x509_cert_parse(cert, l->der[0], l->lens[0]) == WAX_OK) {
+        put_emails(stderr, cert, false);
+        fputc(' ', stderr);
+    }
+    free(cert);
+    cli_fp_put(stderr, fp);
+    fputs(" (key from wax req)\n", stderr);
+    return -1;
+}
+
 static int
 import_file(struct cli_ctx *ctx, struct wax_store *store, const char *path,
             const struct sargs *a, bool first_only)
@@ -358,6 +412,9 @@ import_file(struct cli_ctx *ctx, struct wax_store *store, const char *path,
     memset(&l, 0, sizeof l);
     int status =
         cli_certlist_add_file(ctx, &l, path, "certificate file", first_only);
+    if (status < 0 && l.num > 0) {
+        status = claim_pending(ctx, store, &l, path, a);
+    }
     for (size_t i = 0; status < 0 && i < l.num; i++) {
         uint8_t fp[WAX_STORE_FP_BYTES];
         bool added;

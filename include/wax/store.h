@@ -63,7 +63,7 @@
 /* Times a transaction start is retried after SQLITE_BUSY. */
 #define WAX_STORE_MAX_RETRIES 4
 /* The schema version this wax writes. */
-#define WAX_STORE_SCHEMA_VERSION 1
+#define WAX_STORE_SCHEMA_VERSION 2
 
 struct wax_store;
 
@@ -317,6 +317,59 @@ WAX_API WAX_MUST_CHECK wax_err wax_store_identity_load(
  * stay). Errors: WAX_ERR_STORE_NOT_FOUND, WAX_ERR_STORE_IO. */
 WAX_API WAX_MUST_CHECK wax_err wax_store_identity_remove(
     struct wax_store *store, const uint8_t fp[WAX_STORE_FP_BYTES]);
+
+/* ------------------------------------------------------------------ */
+/* Pending keys (wax req: a key waiting for its certificate).         */
+
+/*
+ * wax_store_pending_key_add keeps KEY until its certificate arrives, known
+ * by the SHA-256 of its DER SubjectPublicKeyInfo (as wax_pubkey_to_spki
+ * writes it), given in OUT_HASH when not NULL. The key is stored as for
+ * wax_store_identity_add (encrypted with PASSPHRASE, or plain only with
+ * NO_PASSPHRASE). Errors: WAX_ERR_STORE_NO_PASSPHRASE,
+ * WAX_ERR_STORE_DUPLICATE (that key is pending already), crypto errors,
+ * WAX_ERR_STORE_IO, WAX_ERR_STORE_BUSY.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_store_pending_key_add(
+    struct wax_store *store, const struct wax_privkey *key,
+    const char *passphrase, bool no_passphrase,
+    uint8_t out_hash[WAX_STORE_FP_BYTES]);
+
+/*
+ * wax_store_pending_key_claim finds the pending key whose public key is
+ * CERT's, loads it with PASSPHRASE (ignored for a plain one), and in one
+ * transaction makes it an identity with CERT and CHAIN (as
+ * wax_store_identity_add; the key row is moved as stored, with its
+ * protection) and deletes the pending row. OUT_FP gets the identity's
+ * fingerprint, OUT_ENCRYPTED (when not NULL) whether the key is protected.
+ * Errors: WAX_ERR_STORE_NOT_FOUND (no pending key for CERT),
+ * WAX_ERR_CRYPTO_BAD_PASSWORD (wrong or missing passphrase),
+ * WAX_ERR_STORE_DUPLICATE, WAX_ERR_STORE_CORRUPT, the parse errors,
+ * WAX_ERR_LIMIT_EXCEEDED, WAX_ERR_STORE_IO, WAX_ERR_STORE_BUSY.
+ */
+WAX_API WAX_MUST_CHECK wax_err wax_store_pending_key_claim(
+    struct wax_store *store, const uint8_t *cert, size_t cert_len,
+    const struct wax_span *chain, size_t num_chain, const char *passphrase,
+    uint8_t out_fp[WAX_STORE_FP_BYTES], bool *out_encrypted);
+
+/* struct wax_store_pending: one pending key in a walk. */
+struct wax_store_pending {
+    uint8_t spki_hash[WAX_STORE_FP_BYTES];
+    bool encrypted;
+    int64_t created; /* seconds since the epoch */
+};
+
+/* wax_store_pending_key_list calls CB for each pending key, oldest first;
+ * a non-WAX_OK result from CB stops the walk and is returned. Errors:
+ * WAX_ERR_STORE_IO. */
+WAX_API WAX_MUST_CHECK wax_err wax_store_pending_key_list(
+    struct wax_store *store,
+    wax_err (*cb)(void *ctx, const struct wax_store_pending *p), void *ctx);
+
+/* wax_store_pending_key_remove deletes the pending key with SPKI_HASH.
+ * Errors: WAX_ERR_STORE_NOT_FOUND, WAX_ERR_STORE_IO. */
+WAX_API WAX_MUST_CHECK wax_err wax_store_pending_key_remove(
+    struct wax_store *store, const uint8_t spki_hash[WAX_STORE_FP_BYTES]);
 
 /* ------------------------------------------------------------------ */
 /* Harvesting and recipients.                                          */

@@ -72,6 +72,13 @@ static const char *const migrations[] = {
     " enc_pref BLOB NOT NULL,"
     " at INTEGER NOT NULL);"
     "PRAGMA application_id = 2002876465;",
+    /* 1 -> 2: keys of wax req waiting for their certificate */
+    "CREATE TABLE pending_keys("
+    " id INTEGER PRIMARY KEY,"
+    " spki_hash BLOB NOT NULL UNIQUE,"
+    " key BLOB NOT NULL,"
+    " encrypted INTEGER NOT NULL,"
+    " created INTEGER NOT NULL);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] ==

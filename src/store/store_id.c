@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/store_priv.h"
 
@@ -661,4 +662,254 @@ wax_store_recipient(struct wax_store *s, const char *address, int64_t at,
     }
     sqlite3_finalize(st);
     return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pending keys.                                                       */
+
+/* The SHA-256 of an SPKI as wax_pubkey_to_spki writes it, so that a key
+ * and a certificate encoding the same public key hash alike. */
+static wax_err
+spki_hash_pub(const struct wax_pubkey *pub, uint8_t *out)
+{
+    struct wax_buf b;
+    wax_buf_init(&b, STORE_MAX_KEY_BYTES);
+    size_t n = 0;
+    wax_err err = wax_pubkey_to_spki(pub, &b);
+    if (err == WAX_OK) {
+        err = wax_digest_compute(WAX_DIGEST_SHA256, out, WAX_STORE_FP_BYTES, &n,
+                                 b.data, b.len);
+    }
+    wax_buf_cleanup(&b);
+    return err;
+}
+
+static wax_err
+spki_hash_key(const struct wax_privkey *key, uint8_t *out)
+{
+    struct wax_pubkey *pub = NULL;
+    WAX_TRY(wax_privkey_public(key, &pub));
+    wax_err err = spki_hash_pub(pub, out);
+    wax_pubkey_free(pub);
+    return err;
+}
+
+wax_err
+wax_store_pending_key_add(struct wax_store *s, const struct wax_privkey *key,
+                          const char *passphrase, bool no_passphrase,
+                          uint8_t out_hash[WAX_STORE_FP_BYTES])
+{
+    WAX_ENSURE(s != NULL && key != NULL, WAX_ERR_INVALID_ARGUMENT);
+    WAX_ENSURE((passphrase != NULL) != no_passphrase,
+               WAX_ERR_STORE_NO_PASSPHRASE);
+    uint8_t h[WAX_STORE_FP_BYTES];
+    WAX_TRY(spki_hash_key(key, h));
+    struct wax_buf pk;
+    wax_buf_init_secret(&pk, STORE_MAX_KEY_BYTES);
+    wax_err err = passphrase != NULL
+                      ? wax_privkey_to_pkcs8_encrypted(key, &pk, passphrase, 0)
+                      : wax_privkey_to_pkcs8(key, &pk);
+    sqlite3_stmt *st = NULL;
+    if (err == WAX_OK) {
+        err = wax_store_prep(s,
+                             "INSERT INTO pending_keys(spki_hash, key,"
+                             " encrypted, created) VALUES(?,?,?,?)",
+                             &st);
+    }
+    if (err == WAX_OK) {
+        struct wax_span v;
+        wax_span_init(&v, h, sizeof h);
+        err = wax_store_bind_blob(st, 1, v);
+    }
+    if (err == WAX_OK) {
+        struct wax_span k;
+        wax_span_init(&k, pk.data, pk.len);
+        err = wax_store_bind_blob(st, 2, k);
+    }
+    if (err == WAX_OK) {
+        err = wax_store_bind_int(st, 3, passphrase != NULL);
+    }
+    if (err == WAX_OK) {
+        err = wax_store_bind_int(st, 4, (int64_t)time(NULL));
+    }
+    if (err == WAX_OK) {
+        int rc = sqlite3_step(st);
+        err = (rc & 0xff) == SQLITE_CONSTRAINT ? WAX_ERR_STORE_DUPLICATE
+                                               : wax_store_map_rc(rc);
+    }
+    sqlite3_finalize(st);
+    wax_buf_cleanup(&pk);
+    if (err == WAX_OK && out_hash != NULL) {
+        memcpy(out_hash, h, sizeof h);
+    }
+    return err;
+}
+
+static wax_err
+pending_delete(struct wax_store *s, const uint8_t *h)
+{
+    sqlite3_stmt *st = NULL;
+    struct wax_span v;
+    wax_span_init(&v, h, WAX_STORE_FP_BYTES);
+    wax_err err =
+        wax_store_prep(s, "DELETE FROM pending_keys WHERE spki_hash = ?", &st);
+    if (err == WAX_OK) {
+        err = wax_store_bind_blob(st, 1, v);
+    }
+    if (err == WAX_OK) {
+        err = wax_store_step(st, NULL);
+    }
+    sqlite3_finalize(st);
+    WAX_TRY(err);
+    WAX_ENSURE(sqlite3_changes(s->db) > 0, WAX_ERR_STORE_NOT_FOUND);
+    return WAX_OK;
+}
+
+static wax_err
+claim_locked(struct wax_store *s, const uint8_t *cert, size_t cert_len,
+             const struct wax_span *chain, size_t num_chain,
+             const char *passphrase, const uint8_t *h,
+             struct store_cert_facts *f, uint8_t *fp, bool *encrypted)
+{
+    sqlite3_stmt *st = NULL;
+    struct wax_span v;
+    wax_span_init(&v, h, WAX_STORE_FP_BYTES);
+    bool row = false;
+    struct wax_buf kb;
+    wax_buf_init_secret(&kb, STORE_MAX_KEY_BYTES);
+    wax_err err = wax_store_prep(
+        s, "SELECT key, encrypted FROM pending_keys WHERE spki_hash = ?", &st);
+    if (err == WAX_OK) {
+        err = wax_store_bind_blob(st, 1, v);
+    }
+    if (err == WAX_OK) {
+        err = wax_store_step(st, &row);
+    }
+    if (err == WAX_OK && !row) {
+        err = WAX_ERR_STORE_NOT_FOUND;
+    }
+    if (err == WAX_OK) {
+        struct wax_span k = wax_store_col_blob(st, 0);
+        *encrypted = sqlite3_column_int(st, 1) != 0;
+        err = wax_buf_append(&kb, k.p, k.len);
+    }
+    sqlite3_finalize(st);
+    struct wax_privkey *key = NULL;
+    if (err == WAX_OK) {
+        err = wax_privkey_load(&key, kb.data, kb.len,
+                               *encrypted ? passphrase : NULL);
+        if (err != WAX_OK && err != WAX_ERR_NOMEM &&
+            !(err == WAX_ERR_CRYPTO_BAD_PASSWORD && *encrypted)) {
+            err = WAX_ERR_STORE_CORRUPT;
+        }
+    }
+    if (err == WAX_OK) {
+        err = wax_privkey_match_spki(key, f->cert.spki.der.p,
+                                     f->cert.spki.der.len);
+        if (err != WAX_OK && err != WAX_ERR_NOMEM) {
+            err = WAX_ERR_STORE_CORRUPT;
+        }
+    }
+    wax_privkey_free(key);
+    if (err == WAX_OK) {
+        struct wax_span k;
+        wax_span_init(&k, kb.data, kb.len);
+        err = identity_add_locked(s, cert, cert_len, chain, num_chain, k,
+                                  *encrypted, f, fp);
+    }
+    if (err == WAX_OK) {
+        err = pending_delete(s, h);
+    }
+    wax_buf_cleanup(&kb);
+    return err;
+}
+
+wax_err
+wax_store_pending_key_claim(struct wax_store *s, const uint8_t *cert,
+                            size_t cert_len, const struct wax_span *chain,
+                            size_t num_chain, const char *passphrase,
+                            uint8_t out_fp[WAX_STORE_FP_BYTES],
+                            bool *out_encrypted)
+{
+    WAX_ENSURE(s != NULL && cert != NULL && out_fp != NULL,
+               WAX_ERR_INVALID_ARGUMENT);
+    WAX_ENSURE(chain != NULL || num_chain == 0, WAX_ERR_INVALID_ARGUMENT);
+    WAX_ENSURE(num_chain <= WAX_MAX_STORE_CHAIN, WAX_ERR_LIMIT_EXCEEDED);
+    struct store_cert_facts *f = malloc(sizeof *f);
+    WAX_ENSURE(f != NULL, WAX_ERR_NOMEM);
+    uint8_t h[WAX_STORE_FP_BYTES];
+    uint8_t fp[WAX_STORE_FP_BYTES];
+    bool encrypted = false;
+    struct wax_pubkey *pub = NULL;
+    wax_err err = wax_store_cert_facts(cert, cert_len, f);
+    if (err == WAX_OK) {
+        err = wax_pubkey_from_spki(&pub, f->cert.spki.der.p,
+                                   f->cert.spki.der.len);
+    }
+    if (err == WAX_OK) {
+        err = spki_hash_pub(pub, h);
+    }
+    wax_pubkey_free(pub);
+    if (err == WAX_OK) {
+        err = wax_store_tx_begin(s);
+        if (err == WAX_OK) {
+            err = wax_store_tx_end(s, claim_locked(s, cert, cert_len, chain,
+                                                   num_chain, passphrase, h, f,
+                                                   fp, &encrypted));
+        }
+    }
+    if (err == WAX_OK) {
+        memcpy(out_fp, fp, sizeof fp);
+        if (out_encrypted != NULL) {
+            *out_encrypted = encrypted;
+        }
+    }
+    free(f);
+    return err;
+}
+
+wax_err
+wax_store_pending_key_list(struct wax_store *s,
+                           wax_err (*cb)(void *ctx,
+                                         const struct wax_store_pending *p),
+                           void *ctx)
+{
+    WAX_ENSURE(s != NULL && cb != NULL, WAX_ERR_INVALID_ARGUMENT);
+    sqlite3_stmt *st = NULL;
+    WAX_TRY(wax_store_prep(s,
+                           "SELECT spki_hash, encrypted, created FROM"
+                           " pending_keys ORDER BY created, id",
+                           &st));
+    wax_err err = WAX_OK;
+    for (;;) {
+        bool row = false;
+        err = wax_store_step(st, &row);
+        if (err != WAX_OK || !row) {
+            break;
+        }
+        struct wax_store_pending p;
+        struct wax_span h = wax_store_col_blob(st, 0);
+        if (h.len != WAX_STORE_FP_BYTES) {
+            err = WAX_ERR_STORE_CORRUPT;
+            break;
+        }
+        memcpy(p.spki_hash, h.p, h.len);
+        p.encrypted = sqlite3_column_int(st, 1) != 0;
+        p.created = sqlite3_column_int64(st, 2);
+        err = cb(ctx, &p);
+        if (err != WAX_OK) {
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return err;
+}
+
+wax_err
+wax_store_pending_key_remove(struct wax_store *s,
+                             const uint8_t spki_hash[WAX_STORE_FP_BYTES])
+{
+    WAX_ENSURE(s != NULL && spki_hash != NULL, WAX_ERR_INVALID_ARGUMENT);
+    WAX_TRY(wax_store_tx_begin(s));
+    return wax_store_tx_end(s, pending_delete(s, spki_hash));
 }

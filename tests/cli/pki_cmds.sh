@@ -14,6 +14,7 @@ check() {
     if "$@"; then pass "$name"; else fail "$name" "$(head -c 300 "$T/err" | tr '\n' ' ')"; fi
 }
 has_err() { grep -q -- "$1" "$T/err"; }
+not_err() { ! grep -q -- "$1" "$T/err"; }
 
 # usage errors: exit 2
 expect_exit req-no-email 2 "$WAX" req --subject CN=x --no-passphrase -o "$T/x.req"
@@ -66,11 +67,12 @@ check ca-export-unknown-code has_err 'WAX_ERR_STORE_NOT_FOUND'
 expect_exit req-bob 0 "$WAX" req --subject "CN=Bob,O=Wax" --email bob@example.org \
     --no-passphrase -o "$T/bob.req"
 check req-pem grep -q '^-----BEGIN CERTIFICATE REQUEST-----$' "$T/bob.req"
-check req-key-plain grep -q '^-----BEGIN PRIVATE KEY-----$' "$T/bob.req.key"
-check req-key-mode test "$(stat -c %a "$T/bob.req.key")" = 600
+check req-no-key-file test ! -e "$T/bob.req.key"
+check req-pending-out grep -Eq '^pending [0-9a-f]{64}$' "$T/out"
+check req-pending-says has_err "its key waits in the store"
 expect_exit req-enc 0 "$WAX" req --subject "CN=Eve" --email eve@example.org --key p256 \
     --pass pass:pw -o "$T/eve.req"
-check req-key-encrypted grep -q '^-----BEGIN ENCRYPTED PRIVATE KEY-----$' "$T/eve.req.key"
+check req-enc-no-key-file test ! -e "$T/eve.req.key"
 
 # issuing needs the intermediate's password
 expect_exit ca-issue-no-pass 2 "$WAX" ca issue --ca inter "$T/bob.req" -o "$T/bob.crt"
@@ -94,9 +96,26 @@ expect_exit id-new-unknown-ca 2 "$WAX" id new --email a@example.org --ca nosuch 
     --no-passphrase
 
 # Bob signs; the chain verifies against the root
-cat "$T/bob.req.key" "$T/bob.crt" "$T/inter.crt" >"$T/bob.pem"
+# Bob's pending key meets its certificate: an identity
+cat "$T/bob.crt" "$T/inter.crt" >"$T/bob.pem"
+expect_exit cert-import-bob 0 "$WAX" cert import "$T/bob.pem"
+check cert-import-bob-says has_err '^wax: identity bob@example.org [0-9a-f]\{64\} (key from wax req)$'
+expect_exit id-list-bob 0 "$WAX" id list
+check id-list-bob-out grep -q 'bob@example.org' "$T/out"
+# Eve's pending key is encrypted: cert import needs her --pass
+expect_exit ca-issue-eve 0 "$WAX" ca issue --ca inter --ca-pass pass:secret \
+    "$T/eve.req" -o "$T/eve.crt"
+expect_exit cert-import-eve-no-pass 2 "$WAX" cert import "$T/eve.crt"
+check cert-import-eve-no-pass-code has_err 'WAX_ERR_CRYPTO_BAD_PASSWORD'
+expect_exit cert-import-eve-wrong-pass 2 "$WAX" cert import --pass pass:nope "$T/eve.crt"
+check cert-import-eve-wrong-pass-code has_err 'WAX_ERR_CRYPTO_BAD_PASSWORD'
+expect_exit cert-import-eve 0 "$WAX" cert import --pass pass:pw "$T/eve.crt"
+check cert-import-eve-says has_err '^wax: identity eve@example.org [0-9a-f]\{64\} (key from wax req)$'
+# again: the key is no longer pending, a plain certificate import
+expect_exit cert-import-bob-again 0 "$WAX" cert import "$T/bob.pem"
+check cert-import-bob-again-quiet not_err 'key from wax req'
 printf 'From: bob@example.org\r\nSubject: t\r\n\r\nhello\r\n' >"$T/msg.txt"
-expect_exit bob-signs 0 "$WAX" sign -i "$T/bob.pem" -o "$T/signed.eml" "$T/msg.txt"
+expect_exit bob-signs 0 "$WAX" sign -i bob@example.org -o "$T/signed.eml" "$T/msg.txt"
 expect_exit verify-valid 0 "$WAX" verify --trust "$T/root.crt" -o "$T/o.txt" "$T/signed.eml"
 
 # revoke Bob; the CRL carries him; verify with it: UNTRUSTED, REVOKED

@@ -253,7 +253,7 @@ TEST(store_migrates_empty_file_and_refuses_others)
     CHECK_OK(wax_store_open(&s, t.path, 0));
     int v = 0;
     CHECK_OK(wax_store_schema_version(s, &v));
-    CHECK(v == 1);
+    CHECK(v == WAX_STORE_SCHEMA_VERSION);
     wax_store_close(s);
     tmp_drop(&t);
 
@@ -1036,6 +1036,140 @@ TEST(store_damaged_identity_row_is_corrupt)
     CHECK_OK(wax_store_open(&s, t.path, 0));
     CHECK_ERR(wax_store_identity_load(s, fb, NULL, &k, NULL),
               WAX_ERR_STORE_CORRUPT);
+    wax_store_close(s);
+    tmp_drop(&t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pending keys (wax req).                                             */
+
+static wax_err
+pending_cb(void *ctx, const struct wax_store_pending *p)
+{
+    struct collect *col = ctx;
+    if (col->n < 8) {
+        memcpy(col->fp[col->n], p->spki_hash, WAX_STORE_FP_BYTES);
+        col->preferred[col->n] = p->encrypted;
+    }
+    col->n++;
+    return WAX_OK;
+}
+
+TEST(store_migration_from_v1_keeps_identities)
+{
+    struct tmp t;
+    struct wax_store *s = NULL;
+    CHECK(tmp_make(&t));
+    CHECK_OK(wax_store_open(&s, t.path, WAX_STORE_CREATE));
+    struct certbuf a;
+    CHECK_OK(leaf(&a, 1, "CN=Dan", "dan@example.org", WAX_PKI_PROFILE_DUAL,
+                  T0 - DAY, T0 + 365 * DAY));
+    uint8_t fa[32], fp[32];
+    CHECK_OK(wax_store_identity_add(s, key_slot(1), a.der, a.len, NULL, 0, NULL,
+                                    true, fa));
+    wax_store_close(s);
+    /* back to schema 1: as a store written before pending keys existed */
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(t.path, &db) == SQLITE_OK);
+    int rc =
+        sqlite3_exec(db, "DROP TABLE pending_keys; PRAGMA user_version = 1;",
+                     NULL, NULL, NULL);
+    sqlite3_close(db);
+    CHECK(rc == SQLITE_OK);
+    CHECK_OK(wax_store_open(&s, t.path, 0));
+    int v = 0;
+    CHECK_OK(wax_store_schema_version(s, &v));
+    CHECK(v == 2);
+    CHECK_OK(wax_store_identity_find(s, "dan@example.org", T0,
+                                     WAX_STORE_USAGE_ANY, fp));
+    CHECK_MEM(fp, 32, fa, 32);
+    struct wax_privkey *k = NULL;
+    CHECK_OK(wax_store_identity_load(s, fa, NULL, &k, NULL));
+    wax_privkey_free(k);
+    /* the new table works */
+    CHECK_OK(wax_store_pending_key_add(s, key_slot(2), NULL, true, NULL));
+    wax_store_close(s);
+    tmp_drop(&t);
+}
+
+TEST(store_pending_key_becomes_identity)
+{
+    struct tmp t;
+    struct wax_store *s = NULL;
+    CHECK(tmp_make(&t));
+    CHECK_OK(wax_store_open(&s, t.path, WAX_STORE_CREATE));
+    const struct certbuf *r = root();
+    CHECK(r != NULL);
+    struct certbuf a, b, c;
+    CHECK_OK(leaf(&a, 4, "CN=Erin", "erin@example.org", WAX_PKI_PROFILE_DUAL,
+                  T0 - DAY, T0 + 365 * DAY));
+    CHECK_OK(leaf(&b, 5, "CN=Finn", "finn@example.org", WAX_PKI_PROFILE_SIGN,
+                  T0 - DAY, T0 + 365 * DAY));
+    CHECK_OK(leaf(&c, 6, "CN=Gus", "gus@example.org", WAX_PKI_PROFILE_SIGN,
+                  T0 - DAY, T0 + 365 * DAY));
+    struct wax_span chain[1] = {sp(r)};
+    uint8_t h4[32], h5[32], fp[32], fp2[32];
+    bool enc = false;
+
+    CHECK_ERR(wax_store_pending_key_add(s, key_slot(4), NULL, false, h4),
+              WAX_ERR_STORE_NO_PASSPHRASE);
+    CHECK_ERR(wax_store_pending_key_add(s, key_slot(4), "pw", true, h4),
+              WAX_ERR_STORE_NO_PASSPHRASE);
+    CHECK_OK(wax_store_pending_key_add(s, key_slot(4), "secret", false, h4));
+    CHECK_ERR(wax_store_pending_key_add(s, key_slot(4), NULL, true, NULL),
+              WAX_ERR_STORE_DUPLICATE);
+    CHECK_OK(wax_store_pending_key_add(s, key_slot(5), NULL, true, h5));
+    CHECK(memcmp(h4, h5, 32) != 0);
+    struct collect col;
+    memset(&col, 0, sizeof col);
+    CHECK_OK(wax_store_pending_key_list(s, pending_cb, &col));
+    CHECK(col.n == 2);
+    CHECK(col.preferred[0] != col.preferred[1]);
+
+    /* no pending key for slot 6's certificate */
+    CHECK_ERR(
+        wax_store_pending_key_claim(s, c.der, c.len, NULL, 0, NULL, fp, &enc),
+        WAX_ERR_STORE_NOT_FOUND);
+    /* encrypted: a missing or wrong passphrase changes nothing */
+    CHECK_ERR(
+        wax_store_pending_key_claim(s, a.der, a.len, chain, 1, NULL, fp, &enc),
+        WAX_ERR_CRYPTO_BAD_PASSWORD);
+    CHECK_ERR(wax_store_pending_key_claim(s, a.der, a.len, chain, 1, "wrong",
+                                          fp, &enc),
+              WAX_ERR_CRYPTO_BAD_PASSWORD);
+    CHECK_ERR(wax_store_identity_find(s, "erin@example.org", T0,
+                                      WAX_STORE_USAGE_ANY, fp2),
+              WAX_ERR_STORE_NOT_FOUND);
+    CHECK_OK(wax_store_pending_key_claim(s, a.der, a.len, chain, 1, "secret",
+                                         fp, &enc));
+    CHECK(enc);
+    CHECK_OK(wax_store_identity_find(s, "erin@example.org", T0,
+                                     WAX_STORE_USAGE_ANY, fp2));
+    CHECK_MEM(fp, 32, fp2, 32);
+    struct wax_privkey *k = NULL;
+    struct wax_buf ch;
+    wax_buf_init(&ch, 1 << 20);
+    CHECK_ERR(wax_store_identity_load(s, fp, "wrong", &k, NULL),
+              WAX_ERR_CRYPTO_BAD_PASSWORD);
+    CHECK_OK(wax_store_identity_load(s, fp, "secret", &k, &ch));
+    CHECK(ch.len == a.len + r->len);
+    wax_buf_cleanup(&ch);
+    wax_privkey_free(k);
+    /* the pending row is gone: a second claim finds nothing */
+    CHECK_ERR(wax_store_pending_key_claim(s, a.der, a.len, chain, 1, "secret",
+                                          fp, &enc),
+              WAX_ERR_STORE_NOT_FOUND);
+    /* a plain one needs no passphrase */
+    CHECK_OK(
+        wax_store_pending_key_claim(s, b.der, b.len, NULL, 0, NULL, fp, &enc));
+    CHECK(!enc);
+    memset(&col, 0, sizeof col);
+    CHECK_OK(wax_store_pending_key_list(s, pending_cb, &col));
+    CHECK(col.n == 0);
+    /* remove */
+    CHECK_OK(wax_store_pending_key_add(s, key_slot(6), NULL, true, h5));
+    CHECK_OK(wax_store_pending_key_remove(s, h5));
+    CHECK_ERR(wax_store_pending_key_remove(s, h5), WAX_ERR_STORE_NOT_FOUND);
     wax_store_close(s);
     tmp_drop(&t);
 }
