@@ -45,6 +45,7 @@ enum {
     P_PROFILE,
     P_REASON,
     P_STORE,
+    P_CRL_URL,
 };
 
 #define PKI_MAX_EMAILS 16
@@ -70,6 +71,7 @@ struct pki_args {
     const char *profile;
     const char *reason;
     const char *store;
+    const char *crl_url;
     const char *operand;
 };
 
@@ -161,6 +163,9 @@ pki_parse(struct cli_ctx *ctx, int argc, char **argv,
             break;
         case P_STORE:
             a->store = arg;
+            break;
+        case P_CRL_URL:
+            a->crl_url = arg;
             break;
         default:
             return cli_usage_error(ctx, "unexpected option");
@@ -676,7 +681,7 @@ static const char ca_help[] =
     "[--ca-pass SPEC]\n"
     "       wax ca issue --ca NAME [--profile smime-sign|smime-encrypt|"
     "smime-dual]\n"
-    "                   [--days N] [--ca-pass SPEC] REQ -o CERT\n"
+    "                   [--days N] [--crl-url URI] [--ca-pass SPEC] REQ -o CERT\n"
     "       wax ca revoke --ca NAME [--reason R] [--ca-pass SPEC] CERT\n"
     "       wax ca crl --ca NAME [--days N] [--ca-pass SPEC] -o CRL\n"
     "       wax ca export NAME -o CERT\n"
@@ -704,6 +709,7 @@ static const struct cli_option ca_opts[] = {
     {"profile", 0, true, P_PROFILE},
     {"reason", 0, true, P_REASON},
     {"store", 0, true, P_STORE},
+    {"crl-url", 0, true, P_CRL_URL},
     {NULL, 0, false, 0},
 };
 
@@ -844,7 +850,7 @@ ca_init(struct cli_ctx *ctx, const struct pki_args *a)
 /* issue: a certificate for the request REQ (DER) signed by CA. */
 static wax_err
 issue(struct ca *c, const struct wax_buf *req, enum wax_pki_profile profile,
-      long days, struct wax_buf *out)
+      long days, const char *crl_url, struct wax_buf *out)
 {
     int64_t now = now_time();
     int64_t not_after = now + 86400 * (int64_t)days;
@@ -852,7 +858,7 @@ issue(struct ca *c, const struct wax_buf *req, enum wax_pki_profile profile,
         not_after = c->parsed.not_after;
     }
     return wax_pki_cert_from_req(out, req->data, req->len, profile, now - 60,
-                                 not_after, NULL, c->key, c->cert.p,
+                                 not_after, crl_url, c->key, c->cert.p,
                                  c->cert.len);
 }
 
@@ -892,7 +898,8 @@ ca_issue(struct cli_ctx *ctx, const struct pki_args *a)
     struct wax_buf cert;
     wax_buf_init(&cert, WAX_MAX_PKI_CERT_BYTES);
     if (status < 0) {
-        err = issue(&c, &req, profile, a->has_days ? a->days : 365, &cert);
+        err = issue(&c, &req, profile, a->has_days ? a->days : 365, a->crl_url,
+                    &cert);
         if (err == WAX_OK) {
             err = wax_store_cert_add(st, cert.data, cert.len, NULL, NULL);
         }
@@ -1239,7 +1246,7 @@ cmd_id_new(int argc, char **argv)
     if (status < 0) {
         wax_err err =
             issue(&c, &req, ed ? WAX_PKI_PROFILE_SIGN : WAX_PKI_PROFILE_DUAL,
-                  a.has_days ? a.days : 365, &cert);
+                  a.has_days ? a.days : 365, NULL, &cert);
         struct wax_span chain[WAX_MAX_STORE_CHAIN];
         size_t num_chain = 0;
         size_t off = 0;

@@ -46,6 +46,14 @@ for k in rsa2048 p256 ed25519; do
     else fail "openssl-verify-chain-$k" "$(head -c 300 "$T/o" | tr '\n' ' ')"; fi
 done
 
+# --crl-url puts a CRL distribution point into the issued certificate.
+run issue-crl-url "$WAX" ca issue --ca inter --profile smime-dual --days 30 \
+    --crl-url http://crl.example.org/inter.crl "$T/rsa2048.req" -o "$T/dp.crt"
+openssl x509 -in "$T/dp.crt" -noout -text >"$T/o" 2>&1
+if grep -A3 'CRL Distribution Points' "$T/o" | grep -q 'URI:http://crl.example.org/inter.crl'
+then pass openssl-crl-distribution-point
+else fail openssl-crl-distribution-point "$(grep -A3 'CRL Dist' "$T/o" | tr '\n' ' ')"; fi
+
 run revoke "$WAX" ca revoke --ca inter --reason keyCompromise "$T/p256.crt"
 run crl "$WAX" ca crl --ca inter --days 7 -o "$T/inter.crl"
 openssl crl -in "$T/inter.crl" -noout -text -CAfile "$T/inter.crt" >"$T/o" 2>&1
